@@ -1,0 +1,75 @@
+// One build script for every bundle (STYLE.md §12):
+//   dist/extension.js  node/cjs, `vscode` external
+//   dist/cli.js        node/cjs, the `workspace-ca` command
+//   dist/webview/*.js  browser/iife (when media/ has entry points)
+//   out/test/**        test bundles (`--tests`): unit tests for mocha in plain node,
+//                      integration suites for the extension host.
+// `tsc --noEmit` type-checks separately (npm run typecheck).
+'use strict';
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const withTests = args.has('--tests');
+
+function listFiles(dir, suffix) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(p, suffix));
+    else if (entry.name.endsWith(suffix)) out.push(p);
+  }
+  return out.sort();
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+const builds = [];
+if (fs.existsSync('src/extension/extension.ts')) {
+  builds.push({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] });
+}
+builds.push({
+  ...common,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  banner: { js: '#!/usr/bin/env node' },
+});
+const webviewEntries = listFiles('media', '.ts').filter((f) => !f.endsWith('.d.ts') && path.dirname(f) === 'media');
+if (webviewEntries.length) {
+  builds.push({
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production,
+    logLevel: 'warning', entryPoints: webviewEntries, outdir: 'dist/webview',
+  });
+}
+if (withTests) {
+  const unit = listFiles('test/unit', '.test.ts');
+  if (unit.length) builds.push({ ...common, sourcemap: true, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', external: ['mocha'] });
+  const integ = listFiles('test/integration', '.ts');
+  if (integ.length) builds.push({ ...common, sourcemap: true, entryPoints: integ, outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'] });
+}
+
+async function main() {
+  if (watch) {
+    for (const b of builds) await (await esbuild.context(b)).watch();
+    return;
+  }
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
