@@ -26,6 +26,12 @@ import {
   value,
 } from './reader';
 
+/*
+ * Byte fields (tbs, spki, signature, extension values) are views into `der`, not copies: the
+ * decoder runs over whole trust-store bundles and copying doubled its garbage. Treat them as
+ * read-only.
+ */
+
 /** One extension with its still-encoded value. */
 export interface RawExtension {
   oid: string;
@@ -89,7 +95,7 @@ function parseExtensions(t: Tlv): { list: RawExtension[]; duplicate?: string } {
     const v = expect(parts[i], Tag.OCTET_STRING, 'extension value');
     if (seen.has(oid)) duplicate = oid;
     seen.add(oid);
-    list.push({ oid, critical, value: Buffer.from(value(v)) });
+    list.push({ oid, critical, value: value(v) });
   }
   return { list, duplicate };
 }
@@ -127,8 +133,8 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
     for (; i < tbsParts.length; i++) {
       const t = tbsParts[i];
       const n = contextTag(t);
-      if (n === 1) issuerUniqueId = Buffer.from(value(t));
-      else if (n === 2) subjectUniqueId = Buffer.from(value(t));
+      if (n === 1) issuerUniqueId = value(t);
+      else if (n === 2) subjectUniqueId = value(t);
       else if (n === 3) {
         const r = parseExtensions(children(t)[0]);
         extensions = r.list;
@@ -139,7 +145,7 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
     const sig = readBitString(sigT);
     return {
       der,
-      tbs: Buffer.from(raw(tbsT)),
+      tbs: raw(tbsT),
       version,
       serialHex: serial.hex,
       serialNegative: serial.negative,
@@ -147,12 +153,12 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
       tbsSignatureAlgorithm,
       signatureAlgorithm,
       algorithmMismatch: !raw(tbsSigAlgT).equals(raw(sigAlgT)),
-      signature: Buffer.from(sig.bytes),
+      signature: sig.bytes,
       issuer,
       subject,
       notBefore,
       notAfter,
-      spki: Buffer.from(raw(spkiT)),
+      spki: raw(spkiT),
       key,
       issuerUniqueId,
       subjectUniqueId,
@@ -205,15 +211,15 @@ export function parseCsr(der: Buffer): ParsedCsr {
     }
     return {
       der,
-      info: Buffer.from(raw(infoT)),
+      info: raw(infoT),
       version,
       subject,
-      spki: Buffer.from(raw(spkiT)),
+      spki: raw(spkiT),
       key: summarizeSpki(spkiT),
       extensions,
       attributes,
       signatureAlgorithm: parseSignatureAlgorithm(sigAlgT),
-      signature: Buffer.from(readBitString(sigT).bytes),
+      signature: readBitString(sigT).bytes,
     };
   });
 }
@@ -291,10 +297,10 @@ export function parseCrl(der: Buffer): ParsedCrl {
     if (parts[i] && contextTag(parts[i]) === 0) extensions = parseExtensions(children(parts[i])[0]).list;
     return {
       der,
-      tbs: Buffer.from(raw(tbsT)),
+      tbs: raw(tbsT),
       version,
       signatureAlgorithm: parseSignatureAlgorithm(sigAlgT),
-      signature: Buffer.from(readBitString(sigT).bytes),
+      signature: readBitString(sigT).bytes,
       issuer,
       thisUpdate,
       nextUpdate,
