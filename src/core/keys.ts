@@ -133,8 +133,8 @@ function keyError(e: unknown, encrypted: boolean): PkiError {
   if (encrypted && /bad decrypt|wrong|decrypt|unable to decode|DECODER|pass/i.test(msg)) {
     return new PkiError('wrong-passphrase', 'Wrong passphrase: the private key could not be decrypted', msg);
   }
-  if (/unsupported/i.test(msg)) return new PkiError('unsupported', `This private key uses an unsupported algorithm or cipher (${msg})`);
-  return new PkiError('malformed', `Not a readable private key (${msg})`);
+  if (encrypted && /unsupported/i.test(msg)) return new PkiError('unsupported', `This private key is encrypted with an unsupported cipher (${msg})`);
+  return new PkiError('malformed', `Not a readable private key: not PKCS#8, PKCS#1 or SEC1, or an unsupported algorithm (${msg})`);
 }
 
 /** SubjectPublicKeyInfo DER of a public or private key. */
