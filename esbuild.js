@@ -53,6 +53,9 @@ if (webviewEntries.length) {
     logLevel: 'warning', entryPoints: webviewEntries, outdir: 'dist/webview',
   });
 }
+if (args.has('--bench')) {
+  builds.push({ ...common, sourcemap: true, entryPoints: { run: 'bench/run.ts' }, outdir: 'out/bench' });
+}
 if (withTests) {
   const unit = listFiles('test/unit', '.test.ts');
   if (unit.length) builds.push({ ...common, sourcemap: true, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', external: ['mocha'] });

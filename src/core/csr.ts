@@ -1,11 +1,11 @@
 /** Certificate signing requests (PKCS#10, RFC 2986): create, and check the self-signature. */
-import { KeyObject, createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { KeyObject, verify as nodeVerify } from 'node:crypto';
 import { Asn1, contextExplicit, extension, fromDer, generalName, seqOf, smallInt, toDer, oid, bitString } from './der/build';
 import { DnInput, buildName } from './der/name';
 import { OID } from './der/oids';
 import { ParsedCsr, parseCsr } from './der/x509';
 import { PkiError } from './errors';
-import { algorithmIdentifier, signBytes, signingAlgorithmFor, spkiOf } from './keys';
+import { algorithmIdentifier, publicKeyFromSpki, signBytes, signingAlgorithmFor, spkiOf } from './keys';
 import { toPem } from './pem';
 import { San, dedupeSans } from './san';
 import * as forge from 'node-forge';
@@ -43,7 +43,7 @@ export function csrSignatureValid(csr: ParsedCsr): boolean {
   const alg = csr.signatureAlgorithm;
   if (alg.badParams) return false;
   try {
-    const key = createPublicKey({ key: csr.spki, format: 'der', type: 'spki' });
+    const key = publicKeyFromSpki(csr.spki);
     switch (alg.keyType) {
       case 'rsa':
       case 'ec':

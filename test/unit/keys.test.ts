@@ -66,3 +66,24 @@ describe('keys', function () {
     assert.throws(() => readPrivateKey(Buffer.from([1, 2, 3, 4, 5])), isErr('malformed', /Not a readable private key/));
   });
 });
+
+describe('publicKeyFromSpki (JWK fast path)', () => {
+  it('gives the same key as node\'s DER import for RSA, P-256/384/521 and Ed25519, and falls back for compressed points', async () => {
+    const { createPublicKey } = await import('node:crypto');
+    const { publicKeyFromSpki } = await import('../../src/core/keys');
+    for (const kt of ['rsa2048', 'p256', 'p384', 'p521', 'ed25519'] as const) {
+      const spki = spkiOf((await generateKeyPair(kt)).privateKey);
+      const fast = publicKeyFromSpki(spki);
+      assert.ok(fast.equals(createPublicKey({ key: spki, format: 'der', type: 'spki' })), kt);
+    }
+    const dir = tmpDir('wca-spki-');
+    try {
+      opensslOk(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'k.pem'], { cwd: dir });
+      opensslOk(['ec', '-in', 'k.pem', '-pubout', '-conv_form', 'compressed', '-outform', 'DER', '-out', 'c.der'], { cwd: dir });
+      const c = fs.readFileSync(path.join(dir, 'c.der'));
+      assert.ok(publicKeyFromSpki(c).equals(createPublicKey({ key: c, format: 'der', type: 'spki' })), 'compressed point');
+    } finally {
+      rm(dir);
+    }
+  });
+});
