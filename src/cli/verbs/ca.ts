@@ -12,6 +12,7 @@ import { CliIo, Verb } from '../io';
 const JSON_OPT: OptionSpec = { name: 'json', help: 'print the result as JSON' };
 const FORCE_OPT: OptionSpec = { name: 'force', help: 'overwrite existing files' };
 const DAYS_OPT: OptionSpec = { name: 'days', value: true, arg: 'N', help: 'validity in days' };
+const ALLOW_LINT_OPT: OptionSpec = { name: 'allow-lint-errors', help: 'issue even when the private-CA lint finds errors (see workspace-ca lint)' };
 
 function needDir(p: Parsed, verb: string): string {
   const d = p.positionals[0];
@@ -108,6 +109,7 @@ const issueSpecs = [
   { name: 'policy', value: true, arg: 'NAME', help: 'policy section of openssl.cnf to apply, or none' },
   ...PASS_OPTS,
   ...CA_PASS_OPTS,
+  ALLOW_LINT_OPT,
   FORCE_OPT,
   JSON_OPT,
 ];
@@ -127,7 +129,7 @@ export const issueVerb: Verb = {
     if (!subject.CN) throw usageError('issue needs --cn');
     const sans = list(p, 'san').flatMap(parseSans);
     const keyPass = passphraseFrom(p, io);
-    const r = await issue(caContext(p, io), dir, { profile: profileOpt(p, 'server'), subject, sans, keyType: keyTypeOpt(p, 'rsa2048'), days: int(p, 'days'), keyPassphrase: keyPass, name: str(p, 'name'), policy: str(p, 'policy'), force: flag(p, 'force') });
+    const r = await issue(caContext(p, io), dir, { profile: profileOpt(p, 'server'), subject, sans, keyType: keyTypeOpt(p, 'rsa2048'), days: int(p, 'days'), keyPassphrase: keyPass, name: str(p, 'name'), policy: str(p, 'policy'), force: flag(p, 'force'), allowLintErrors: flag(p, 'allow-lint-errors') });
     printResult(io, flag(p, 'json'), { certificate: r.certPath, key: r.keyPath, csr: r.csrPath, serial: r.serialHex }, [`Certificate: ${show(io, r.certPath)} (serial ${r.serialHex})`, `Key: ${show(io, r.keyPath)}`, `CSR: ${show(io, r.csrPath)}`], r.warnings);
     return 0;
   },
@@ -141,6 +143,7 @@ const signSpecs = [
   { name: 'policy', value: true, arg: 'NAME', help: 'policy section of openssl.cnf to apply, or none' },
   ...CA_PASS_OPTS,
   ...PASS_OPTS,
+  ALLOW_LINT_OPT,
   FORCE_OPT,
   JSON_OPT,
 ];
@@ -155,7 +158,7 @@ export const signVerb: Verb = {
     if (!file) throw usageError('sign needs the CSR file');
     const bytes = readInput(io, file, 'the CSR');
     const ctx = caContext(p, io, { sharePassphrase: true });
-    const r = await signCsr(ctx, dir, bytes, { profile: profileOpt(p, 'server'), days: int(p, 'days'), name: str(p, 'name'), dropSans: list(p, 'drop-san'), policy: str(p, 'policy'), force: flag(p, 'force') });
+    const r = await signCsr(ctx, dir, bytes, { profile: profileOpt(p, 'server'), days: int(p, 'days'), name: str(p, 'name'), dropSans: list(p, 'drop-san'), policy: str(p, 'policy'), force: flag(p, 'force'), allowLintErrors: flag(p, 'allow-lint-errors') });
     printResult(io, flag(p, 'json'), { certificate: r.certPath, serial: r.serialHex }, [`Certificate: ${show(io, r.certPath)} (serial ${r.serialHex})`], r.warnings);
     return 0;
   },

@@ -18,6 +18,7 @@ import { OID } from '../der/oids';
 import { ParsedCertificate, ParsedCsr, findExtension, parseCertificate } from '../der/x509';
 import { DEFAULT_DAYS, IssueRequest, NameConstraintsInput, Profile, addDays, issueCertificate } from '../issue';
 import { KeyType, exportPrivateKey, generateKeyPair, isEncryptedKey, readPrivateKey, spkiOf } from '../keys';
+import { lintBeforeIssue } from '../lint';
 import { splitPem, toPem } from '../pem';
 import { San, dedupeSans, sanFromCommonName } from '../san';
 import { FilePort } from './fileport';
@@ -348,6 +349,8 @@ export interface IssueOptions {
   /** Policy section override, or "none". */
   policy?: string;
   force?: boolean;
+  /** Issue even when the private-CA lint finds errors (they become warnings). */
+  allowLintErrors?: boolean;
 }
 
 export interface IssueResult extends OpResult {
@@ -376,6 +379,8 @@ export async function issue(ctx: CaContext, caDir: string, o: IssueOptions): Pro
       if (await exists(fs, f)) throw new PkiError('exists', `${f} already exists: choose another --name, or renew/revoke the existing certificate`);
     }
   }
+  // Private-CA lint (lint.ts) before the CA key is opened: errors refuse unless overridden.
+  const lintWarnings = lintBeforeIssue({ profile: o.profile, subject: applyPolicyOrder(subject, policy), sans, notBefore: ctx.now(), notAfter: addDays(ctx.now(), o.days ?? DEFAULT_DAYS[o.profile]) }, ca.cert, o.allowLintErrors);
   // Dry-run the request before creating anything, so a refused request writes no file.
   const caKey = await openCaKey(ctx, ca.paths, ca.cert);
   const { privateKey } = await generateKeyPair(o.keyType);
@@ -391,7 +396,7 @@ export async function issue(ctx: CaContext, caDir: string, o: IssueOptions): Pro
   const signed = await signWithCa(ctx, ca, caKey, { profile: o.profile, subject: subj, publicKey: spkiOf(privateKey), sans, days }, async (pem) => {
     await fs.writeFile(certPath, enc(pem), { exclusive: !o.force });
   });
-  warnings.push(...signed.warnings);
+  warnings.push(...signed.warnings, ...lintWarnings);
   return { files: [keyPath, csrPath, certPath], warnings, certPath, keyPath, csrPath, serialHex: signed.serialHex, certPem: signed.pem };
 }
 
@@ -422,6 +427,8 @@ export interface SignCsrOptions {
   /** Ignore the requested SANs entirely and use these. */
   sans?: San[];
   force?: boolean;
+  /** Sign even when the private-CA lint finds errors (they become warnings). */
+  allowLintErrors?: boolean;
 }
 
 /** What a CSR asks for, as the sign command shows it before signing. */
@@ -485,6 +492,8 @@ export async function signCsr(ctx: CaContext, caDir: string, csrBytes: Uint8Arra
   const base = safeFileBase(o.name ?? subject.CN ?? '');
   const certPath = join(ca.paths.certs, `${base}.cert.pem`);
   if (!o.force && (await exists(fs, certPath))) throw new PkiError('exists', `${certPath} already exists: choose another --name`);
+  // Private-CA lint (lint.ts) before the CA key is opened: errors refuse unless overridden.
+  const lintWarnings = lintBeforeIssue({ profile: o.profile, subject: applyPolicyOrder(subject, policy), publicKey: csr.spki, sans, notBefore: ctx.now(), notAfter: addDays(ctx.now(), o.days ?? DEFAULT_DAYS[o.profile]) }, ca.cert, o.allowLintErrors);
   const caKey = await openCaKey(ctx, ca.paths, ca.cert);
   const subj = applyPolicyOrder(subject, policy);
   const days = o.days ?? DEFAULT_DAYS[o.profile];
@@ -493,7 +502,7 @@ export async function signCsr(ctx: CaContext, caDir: string, csrBytes: Uint8Arra
   const signed = await signWithCa(ctx, ca, caKey, { profile: o.profile, subject: subj, publicKey: csr.spki, sans, days }, async (pem) => {
     await fs.writeFile(certPath, enc(pem), { exclusive: !o.force });
   });
-  return { files: [certPath], warnings: signed.warnings, certPath, serialHex: signed.serialHex, certPem: signed.pem };
+  return { files: [certPath], warnings: [...signed.warnings, ...lintWarnings], certPath, serialHex: signed.serialHex, certPem: signed.pem };
 }
 
 // ---------------------------------------------------------------------------------------------
