@@ -38,11 +38,14 @@ export function parseName(t: Tlv): ParsedName {
     if (attrs.length === 0) throw new PkiError('malformed', 'Invalid DER: empty RDN');
     rdns.push(attrs);
   }
-  return { rdns, der: Buffer.from(raw(t)) };
+  return { rdns, der: raw(t) }; // a view into the certificate, like the byte fields of x509.ts
 }
+
+const NEEDS_ESCAPE = /[,+"\\<>;=]|^[ #]| $/;
 
 /** Escapes a value for the RFC 4514-like one-line form. */
 function esc4514(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v; // fast path: almost every value
   return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
 }
 
@@ -125,6 +128,7 @@ export function checkDn(dn: DnInput): string[] {
   for (const f of DN_FIELDS) {
     const v = dn[f.key];
     if (v === undefined || v === '') continue;
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
     if (/[\u0000-\u001f\u007f]/.test(v)) problems.push(`${f.key} contains control characters`);
     const max = MAX_LEN[f.key];
     if (max && [...v].length > max) problems.push(`${f.key} is longer than ${max} characters (RFC 5280 upper bound)`);

@@ -129,8 +129,10 @@ export function readOid(t: Tlv): string {
   expect(t, Tag.OID, 'object identifier');
   const v = value(t);
   if (v.length === 0) fail('empty object identifier');
-  const parts: number[] = [];
+  // Builds the dotted string directly (hot path: every attribute type and extension id).
+  let out = '';
   let acc = 0;
+  let first = true;
   let started = false;
   for (let i = 0; i < v.length; i++) {
     const b = v[i];
@@ -139,16 +141,17 @@ export function readOid(t: Tlv): string {
     acc = acc * 128 + (b & 0x7f);
     if (acc > Number.MAX_SAFE_INTEGER / 128) fail('OID component too large');
     if (!(b & 0x80)) {
-      parts.push(acc);
+      if (first) {
+        out = acc < 40 ? `0.${acc}` : acc < 80 ? `1.${acc - 40}` : `2.${acc - 80}`;
+        first = false;
+      } else out += '.' + acc;
       acc = 0;
       started = false;
     } else if (i === v.length - 1) {
       fail('truncated OID');
     }
   }
-  const first = parts[0];
-  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-  return [...head, ...parts.slice(1)].join('.');
+  return out;
 }
 
 /** INTEGER contents as unsigned big-endian hex (upper case, no sign byte) plus its sign. */
@@ -193,25 +196,37 @@ export function readBitString(t: Tlv): { unused: number; bytes: Buffer } {
 
 /** UTCTime / GeneralizedTime per RFC 5280 §4.1.2.5 (Z required, seconds required). */
 export function readTime(t: Tlv): Date {
-  const s = value(t).toString('latin1');
-  let m: RegExpMatchArray | null;
+  // Digits are read by hand (no regex): every certificate has two times and every CRL entry one.
+  const v = value(t);
+  const utc = t.tag === Tag.UTCTime;
+  if (!utc && t.tag !== Tag.GeneralizedTime) fail('expected a time');
+  const n = utc ? 13 : 15; // YYMMDDHHMMSSZ / YYYYMMDDHHMMSSZ
+  const bad = () => fail(`bad ${utc ? 'UTCTime' : 'GeneralizedTime'} "${v.toString('latin1')}"`);
+  if (v.length !== n || v[n - 1] !== 0x5a) bad();
+  const dd = (i: number): number => {
+    const a = v[i] - 0x30;
+    const b = v[i + 1] - 0x30;
+    if (a < 0 || a > 9 || b < 0 || b > 9) bad();
+    return a * 10 + b;
+  };
   let year: number;
-  if (t.tag === Tag.UTCTime) {
-    m = s.match(/^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/);
-    if (!m) fail(`bad UTCTime "${s}"`);
-    const yy = Number(m[1]);
+  let p: number;
+  if (utc) {
+    const yy = dd(0);
     year = yy >= 50 ? 1900 + yy : 2000 + yy; // RFC 5280 §4.1.2.5.1
-  } else if (t.tag === Tag.GeneralizedTime) {
-    m = s.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/);
-    if (!m) fail(`bad GeneralizedTime "${s}"`);
-    year = Number(m[1]);
+    p = 2;
   } else {
-    fail('expected a time');
+    year = dd(0) * 100 + dd(2);
+    p = 4;
   }
-  const [mo, d, h, mi, se] = m.slice(2).map(Number);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59) fail(`bad time "${s}"`);
+  const mo = dd(p);
+  const d = dd(p + 2);
+  const h = dd(p + 4);
+  const mi = dd(p + 6);
+  const se = dd(p + 8);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59) fail(`bad time "${v.toString('latin1')}"`);
   const date = new Date(Date.UTC(year, mo - 1, d, h, mi, se));
-  if (date.getUTCDate() !== d) fail(`bad time "${s}"`);
+  if (date.getUTCDate() !== d) fail(`bad time "${v.toString('latin1')}"`);
   return date;
 }
 

@@ -104,8 +104,13 @@ function parseExtensions(t: Tlv): { list: RawExtension[]; duplicate?: string } {
 export function parseCertificate(der: Buffer): ParsedCertificate {
   return asMalformed('Not a valid certificate', () => {
     const top = readOne(der);
-    const [tbsT, sigAlgT, sigT, ...rest] = seq(top, 'certificate');
-    if (rest.length) throw new PkiError('malformed', 'Not a valid certificate: extra fields after the signature');
+    // Indexed rather than destructured with a rest element: this runs once per certificate of a
+    // trust-store bundle, and iterator-based destructuring is slow before the JIT warms up.
+    const outer = seq(top, 'certificate');
+    const tbsT = outer[0];
+    const sigAlgT = outer[1];
+    const sigT = outer[2];
+    if (outer.length > 3) throw new PkiError('malformed', 'Not a valid certificate: extra fields after the signature');
     const tbsParts = seq(tbsT, 'tbsCertificate');
     let i = 0;
     let version = 1;
