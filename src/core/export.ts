@@ -60,10 +60,9 @@ export function keyAndCertsPem(key: KeyObject, certs: ParsedCertificate[]): stri
   return (key.export({ type: 'pkcs8', format: 'pem' }) as string) + certsToPem(certs);
 }
 
+/** forge writes a BMPSTRING's JS string as UTF-16 code units itself (asn1.toDer). */
 function bmpString(s: string): Asn1 {
-  const b = Buffer.from(s, 'utf16le');
-  b.swap16();
-  return forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.BMPSTRING, false, b.toString('binary'));
+  return forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.BMPSTRING, false, s);
 }
 
 function attrs(friendlyName: string | undefined, localKeyId: Buffer | undefined): Asn1[] {
