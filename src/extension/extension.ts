@@ -9,13 +9,22 @@ import { COMMANDS } from './commands';
 import { PassphraseCache } from './passphrases';
 import { Prompter, WindowPrompter } from './prompter';
 import { CaTreeProvider } from './tree/caTreeProvider';
+import { CertificateEditorProvider } from './editor/certificateEditorProvider';
+import { CertificateWatch, SHOW_EXPIRING_COMMAND } from './watch/certificateWatch';
+import { EmbeddedCertificateProvider, OPEN_EMBEDDED_COMMAND } from './embedded/embeddedCertificates';
 
 export interface WorkspaceCaApi {
   /** Replaces the prompter every command asks through; undefined restores the real UI. */
   setPrompter(prompter: Prompter | undefined): void;
-  /** Pins the clock commands use for validity periods; undefined restores the real clock. */
+  /** Pins the clock commands use for validity periods and the tree for expiry states; undefined restores the real clock. */
   setClock(now: (() => Date) | undefined): void;
   tree: CaTreeProvider;
+  /** The certificate viewer (custom editor): render reports of its webviews, test hooks. */
+  viewer: CertificateEditorProvider;
+  /** Certificate diagnostics, Explorer decorations and the expiring-soon status bar item. */
+  watch: CertificateWatch;
+  /** Hovers and CodeLenses on certificates inside other text. */
+  embedded: EmbeddedCertificateProvider;
   /** The ids of the registered commands. */
   commands: readonly string[];
 }
@@ -23,7 +32,7 @@ export interface WorkspaceCaApi {
 export function activate(context: vscode.ExtensionContext): WorkspaceCaApi {
   let prompter: Prompter = new WindowPrompter();
   let clock: () => Date = () => new Date();
-  const tree = CaTreeProvider.register(context);
+  const tree = CaTreeProvider.register(context, () => clock());
   const services: Services = {
     context,
     tree,
@@ -32,6 +41,9 @@ export function activate(context: vscode.ExtensionContext): WorkspaceCaApi {
     now: () => clock(),
   };
   for (const command of COMMANDS as Command[]) context.subscriptions.push(registerCommand(services, command));
+  const viewer = CertificateEditorProvider.register(context, { prompter: () => prompter, now: () => clock() });
+  const watch = CertificateWatch.register(context, services);
+  const embedded = EmbeddedCertificateProvider.register(context, { now: () => clock() });
 
   const trusted = () => void vscode.commands.executeCommand('setContext', 'workspaceCa:trusted', vscode.workspace.isTrusted);
   trusted();
@@ -43,9 +55,14 @@ export function activate(context: vscode.ExtensionContext): WorkspaceCaApi {
     },
     setClock: (now) => {
       clock = now ?? (() => new Date());
+      // expiry states in the tree follow the clock
+      void tree.refresh();
     },
     tree,
-    commands: COMMANDS.map((c) => c.id),
+    viewer,
+    watch,
+    embedded,
+    commands: [...COMMANDS.map((c) => c.id), ...CertificateEditorProvider.commandIds, SHOW_EXPIRING_COMMAND, OPEN_EMBEDDED_COMMAND],
   };
 }
 

@@ -2,12 +2,15 @@
 // Drives the real workbench (code-server + headless chromium via Playwright) the way a person does and
 // saves screenshots: the Workspace CA view in the activity bar, the CA tree, a tooltip-free tree shot,
 // the command palette listing our commands, and the welcome view of an empty folder. Used for the
-// README screenshots and as a UI smoke check.
+// README screenshots and as a UI smoke check. It also opens a copy of demo/ (the CA made by the CLI)
+// and saves the sidebar with its CA tree as docs/images/tree.png, the README image.
 //
-//   node test/host/ui.mjs [--workspace <dir>] [--out <dir>=ui-artifacts] [--timeout <s>=180] [--headed] [--keep]
+//   node test/host/ui.mjs [--workspace <dir>] [--out <dir>=ui-artifacts] [--docs-image <png>=docs/images/tree.png]
+//        [--timeout <s>=180] [--headed] [--keep]
 //
 // Without --workspace a throwaway workspace with an openssl-made CA (seed-ca.mjs) is used.
 // Run `node esbuild.js` first. Last line "N passed, N failed"; exit 0 | 1 check failed | 2 setup | 124 timeout.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout } from 'node:timers';
@@ -16,7 +19,7 @@ import { REPO_ROOT, launchBrowser, log, mkRunDir, onShutdown, parseArgs, startCo
 
 let opts;
 try {
-  opts = parseArgs(process.argv.slice(2), { workspace: 'value', out: 'value', timeout: 'value', headed: 'flag', keep: 'flag', env: 'value' });
+  opts = parseArgs(process.argv.slice(2), { workspace: 'value', out: 'value', 'docs-image': 'value', timeout: 'value', headed: 'flag', keep: 'flag', env: 'value' });
 } catch (e) {
   console.error(`${e.message}\nusage: ui.mjs [--workspace <dir>] [--out <dir>] [--timeout <s>] [--headed] [--keep]`);
   process.exit(2);
@@ -29,6 +32,12 @@ if (!workspace) {
   workspace = path.join(runDir, 'workspace');
   seedCa(path.join(workspace, 'openssl-ca'));
 }
+const docsImage = path.resolve(opts['docs-image'] ?? path.join(REPO_ROOT, 'docs/images/tree.png'));
+// demo-like: a copy of demo/ (root + intermediate + issued, revoked, CRL) plus one pending request
+const demoWorkspace = path.join(runDir, 'demo');
+fs.cpSync(path.join(REPO_ROOT, 'demo'), demoWorkspace, { recursive: true });
+execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=api.demo.test',
+  '-keyout', path.join(demoWorkspace, 'ca/intermediate/private/api.demo.test.key.pem'), '-out', path.join(demoWorkspace, 'ca/intermediate/csr/api.demo.test.csr.pem')], { stdio: 'ignore' });
 const emptyWorkspace = path.join(runDir, 'empty');
 fs.mkdirSync(emptyWorkspace, { recursive: true });
 
@@ -98,6 +107,18 @@ try {
     await page.keyboard.press('Escape');
     if (rows.some((r) => /Revoke Certificate/.test(r))) throw new Error('tree-only command "Revoke Certificate" is in the palette');
     return `${rows.length} rows`;
+  });
+  await check('the demo CA tree, saved as the README screenshot', async () => {
+    await page.goto(workbenchUrl({ server, workspace: demoWorkspace, extensionDevelopmentPath: REPO_ROOT }), { waitUntil: 'domcontentloaded', timeout: 60000 });
+    await activityIcon().waitFor({ state: 'visible', timeout: 60000 });
+    await activityIcon().click();
+    for (const text of ['Demo Root CA', 'Demo Intermediate CA', 'www.demo.test', 'Pending requests']) await treeRows().filter({ hasText: text }).first().waitFor({ timeout: 30000 });
+    // expand "Pending requests" is already open; move the pointer away so no hover shows
+    await page.mouse.move(900, 700);
+    fs.mkdirSync(path.dirname(docsImage), { recursive: true });
+    await page.locator('.part.sidebar').screenshot({ path: docsImage });
+    await screenshot('demo-tree');
+    return `${path.relative(REPO_ROOT, docsImage)} ${fs.statSync(docsImage).size} bytes`;
   });
   await check('an empty folder shows the welcome view with "Create a CA"', async () => {
     await page.goto(workbenchUrl({ server, workspace: emptyWorkspace, extensionDevelopmentPath: REPO_ROOT }), { waitUntil: 'domcontentloaded', timeout: 60000 });

@@ -42,7 +42,18 @@ describe('activation', () => {
   it('hides tree-only commands from the command palette', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as Manifest;
     const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
-    const treeOnly = ['workspaceCa.createIntermediateCa', 'workspaceCa.revokeCertificate', 'workspaceCa.renewCertificate', 'workspaceCa.generateCrl', 'workspaceCa.exportChain'];
+    const treeOnly = [
+      'workspaceCa.createIntermediateCa',
+      'workspaceCa.revokeCertificate',
+      'workspaceCa.renewCertificate',
+      'workspaceCa.generateCrl',
+      'workspaceCa.exportChain',
+      'workspaceCa.exportCertificate',
+      'workspaceCa.copyFingerprint',
+    ];
     for (const id of treeOnly) if (palette.has(id)) assert.equal(palette.get(id), 'false', id);
+    for (const id of ['workspaceCa.createKey', 'workspaceCa.createCsr', 'workspaceCa.verifyCertificate', 'workspaceCa.issueCertificate', 'workspaceCa.signCsr']) {
+      assert.notEqual(palette.get(id) ?? 'true', 'false', `${id} belongs in the palette`);
+    }
   });
 });

@@ -1,9 +1,13 @@
 /** Shared by the integration suites: the extension's API, the workspace, openssl as the oracle. */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { WorkspaceCaApi } from '../../src/extension/extension';
 import type { CaTreeNode } from '../../src/extension/tree/caTreeProvider';
+import { createIntermediate, initRoot, issue } from '../../src/core/ca/ca';
+import { parseSans } from '../../src/core/san';
+import { NodeFilePort } from '../../src/node/nodeFilePort';
 
 export const EXTENSION_ID = 'workspace-ca.workspace-ca';
 
@@ -75,4 +79,43 @@ export async function untilTree(tree: WorkspaceCaApi['tree'], what: string, chec
     if (left <= 0) throw new Error(`timed out after ${ms} ms waiting for the tree to show ${what}`);
     await nextEvent(tree.onDidRefresh, what, left).catch(() => undefined);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixed clock and per-suite CAs: tests never read the wall clock and never share a CA.
+
+/** The time every test CA is made at and the extension's clock is pinned to. */
+export const NOW = new Date('2026-03-02T10:00:00Z');
+/** `openssl verify -attime` for NOW (a minute later: notBefore is NOW exactly). */
+export const ATTIME = String(Math.floor(NOW.getTime() / 1000) + 60);
+
+export const ROOT_PASS = 'root-pass';
+export const INTER_PASS = 'inter-pass';
+
+let caCount = 0;
+
+/**
+ * A new CA directory `<workspace>/<tag>-<n>` made by core at NOW (root "<tag> Root CA", with
+ * `intermediate` an intermediate "<tag> Intermediate CA"; keys encrypted with ROOT_PASS /
+ * INTER_PASS), then shown in the tree. Returns its path.
+ */
+export async function makeCa(tag: string, o: { intermediate?: boolean } = {}): Promise<{ dir: string; name: string }> {
+  const name = `${tag}-${++caCount}`;
+  const dir = `${workspaceDir()}/${name}`;
+  const ctx = { fs: new NodeFilePort(), now: () => NOW, caPassphrase: async () => ROOT_PASS };
+  await initRoot(ctx, dir, { subject: { CN: `${tag} Root CA` }, keyType: 'p256', days: 3650, passphrase: ROOT_PASS });
+  if (o.intermediate) await createIntermediate(ctx, dir, { subject: { CN: `${tag} Intermediate CA` }, keyType: 'p256', days: 1825, passphrase: INTER_PASS });
+  const { tree } = await api();
+  await tree.refresh();
+  return { dir, name };
+}
+
+/** Issues a leaf with core at NOW in the CA of `dir` (its intermediate when there is one). */
+export async function issueLeaf(dir: string, cn: string, o: { keyPassphrase?: string; sans?: string } = {}): Promise<{ cert: string; key: string; serialHex: string }> {
+  const inter = fs.existsSync(`${dir}/intermediate/certs/intermediate.cert.pem`);
+  const ctx = { fs: new NodeFilePort(), now: () => NOW, caPassphrase: async () => (inter ? INTER_PASS : ROOT_PASS) };
+  const r = await issue(ctx, dir, { profile: 'server', subject: { CN: cn }, sans: parseSans(o.sans ?? cn), keyType: 'p256', days: 90, keyPassphrase: o.keyPassphrase });
+  const { tree } = await api();
+  await tree.refresh();
+  return { cert: r.certPath, key: r.keyPath, serialHex: r.serialHex };
 }

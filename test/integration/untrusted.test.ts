@@ -4,7 +4,7 @@ import { ScriptedPrompter } from '../../src/extension/prompter';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UNTRUSTED_MESSAGE } from '../../src/extension/commands/command';
-import { api, child, lines, workspaceDir } from './helpers';
+import { EXTENSION_ID, api, child, lines, openssl, workspaceDir } from './helpers';
 
 /** Every file below dir with its size and mtime. */
 function snapshot(dir: string): string[] {
@@ -34,7 +34,10 @@ describe('untrusted workspace (Restricted Mode)', () => {
 
   it('refuses writing commands with an explanation, and writes nothing', async () => {
     const a = await api();
-    const writing = a.commands.filter((c) => c !== 'workspaceCa.refreshTree' && c !== 'workspaceCa.forgetPassphrases');
+    // the manifest gates exactly the commands that write (enablement isWorkspaceTrusted)
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: { command: string; enablement?: string }[] } };
+    const gated = new Set(pkg.contributes.commands.filter((c) => c.enablement === 'isWorkspaceTrusted').map((c) => c.command));
+    const writing = a.commands.filter((c) => gated.has(c));
     assert.ok(writing.length >= 8, writing.join());
     const before = snapshot(workspaceDir());
     const root = child(a.tree, child(a.tree, undefined, 'openssl-ca'), 'Seed Root CA');
@@ -54,5 +57,22 @@ describe('untrusted workspace (Restricted Mode)', () => {
       assert.deepEqual(prompter.messages, [`error: ${UNTRUSTED_MESSAGE}`], id);
     }
     assert.deepEqual(snapshot(workspaceDir()), before);
+  });
+
+  it('still runs the read-only commands: copy fingerprint and verify', async () => {
+    const a = await api();
+    const cert = child(a.tree, child(a.tree, child(a.tree, child(a.tree, undefined, 'openssl-ca'), 'Seed Root CA'), 'Seed Intermediate CA'), 'server.seed.test');
+    const prompter = new ScriptedPrompter().answer({ expect: 'host name', answer: 'server.seed.test' });
+    a.setPrompter(prompter);
+    try {
+      const file = path.join(workspaceDir(), 'openssl-ca/intermediate/certs/server.seed.test.cert.pem');
+      const fp = await vscode.commands.executeCommand('workspaceCa.copyFingerprint', cert);
+      assert.equal(fp, openssl(['x509', '-in', file, '-noout', '-fingerprint', '-sha256']).trim().replace(/^.*=/, ''));
+      const r = (await vscode.commands.executeCommand('workspaceCa.verifyCertificate', cert)) as { valid: boolean };
+      assert.equal(r.valid, true, prompter.messages.join('\n'));
+    } finally {
+      a.setPrompter(undefined);
+    }
+    assert.equal(prompter.pending, 0);
   });
 });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CertModel } from '../tree/caModel';
+import { CertModel } from '../../core/ca/model';
 import { Services, UserError } from './command';
 import { CaTarget, isNode, targetOfNode, targetOfUri } from './shared';
 

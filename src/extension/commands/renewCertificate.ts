@@ -1,7 +1,7 @@
 import { renew } from '../../core/ca/ca';
 import { Command } from './command';
 import { certArg } from './certArg';
-import { report, withCaKey } from './shared';
+import { report, withCaKey, withProgress } from './shared';
 
 /** Re-signs the kept CSR with a new serial and validity; the old certificate is revoked (superseded). */
 export const renewCertificate: Command = {
@@ -13,7 +13,7 @@ export const renewCertificate: Command = {
       .prompter()
       .showWarningMessage(`Renew "${label}"? The same key gets a new certificate; the current one is revoked as superseded.`, { modal: true }, 'Renew');
     if (ok !== 'Renew') return undefined;
-    const result = await withCaKey(services, target, (ctx) => renew(ctx, target.dir, uri.path));
+    const result = await withProgress(`Renewing "${label}"…`, () => withCaKey(services, target, (ctx) => renew(ctx, target.dir, uri.path)));
     await report(services, `Renewed "${label}": serial ${result.oldSerialHex} → ${result.serialHex}.`, result.warnings, uri);
     return { serialHex: result.serialHex, oldSerialHex: result.oldSerialHex };
   },

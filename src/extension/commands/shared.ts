@@ -10,7 +10,7 @@ import { KEY_TYPES, KEY_TYPE_LABELS, KeyType } from '../../core/keys';
 import { WorkspaceFsPort } from '../fsPort';
 import { settings } from '../settings';
 import { CaTreeNode } from '../tree/caTreeProvider';
-import { CaModel } from '../tree/caModel';
+import { CaModel } from '../../core/ca/model';
 import { Cancelled, Services, UserError, required } from './command';
 
 /** A CA directory (the root's folder; its intermediate lives in <dir>/intermediate). */
@@ -102,6 +102,22 @@ export async function withCaKey<T>(services: Services, target: CaTarget, op: (ct
     if (isPkiError(e, 'passphrase-required') && used.passphrase === undefined) throw new Cancelled();
     throw e;
   }
+}
+
+/**
+ * Runs long work (key generation, signing) under a progress notification. The work itself is
+ * async (node:crypto's generateKeyPair runs off the event loop), so the extension host stays
+ * responsive; the notification tells the user something is happening.
+ */
+export function withProgress<T>(title: string, work: () => Promise<T>): Promise<T> {
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, work));
+}
+
+/** The key type items of a quick pick, the configured default first. */
+export function keyTypeItems(scope: vscode.Uri | undefined): { label: string; description?: string; keyType: KeyType }[] {
+  const def = settings(scope).defaultKeyType;
+  const order = [def, ...KEY_TYPES.filter((k) => k !== def)];
+  return order.map((k) => ({ label: KEY_TYPE_LABELS[k], description: k === def ? 'default' : undefined, keyType: k }));
 }
 
 /** Key type quick pick, the configured default first. */

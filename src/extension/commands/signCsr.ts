@@ -4,11 +4,14 @@ import { PROFILE_LABELS, Profile } from '../../core/issue';
 import { formatSan } from '../../core/san';
 import { settings } from '../settings';
 import { Command, UserError, required } from './command';
-import { isNode, pickCa, report, targetOfNode, targetOfUri, withCaKey } from './shared';
+import { isNode, pickCa, report, targetOfNode, targetOfUri, withCaKey, withProgress } from './shared';
 
 const LEAF_PROFILES: Profile[] = ['server', 'client', 'server+client', 'email'];
 
-/** Signs a certificate request: shows what it asks for (subject, SANs, policy), then signs. */
+/**
+ * Signs a certificate request: checks its signature and the CA policy (core's reviewCsr), lets the
+ * user drop requested alternative names, shows what will be signed, then signs.
+ */
 export const signCsr: Command = {
   id: 'workspaceCa.signCsr',
   writes: true,
@@ -37,15 +40,30 @@ export const signCsr: Command = {
         { title: `Sign ${review.subjectText}: profile`, placeHolder: 'What is the certificate for?' },
       ),
     ).profile;
-    const sans = review.sans.map(formatSan).join(', ') || 'none';
+    // The requested alternative names, all kept by default: untick the ones the CA should not certify.
+    const requested = review.sans.map(formatSan);
+    let kept = requested;
+    if (requested.length) {
+      kept = required(
+        await prompter.showQuickPickMany(
+          requested.map((label) => ({ label, picked: true })),
+          { title: `Sign ${review.subjectText}: requested alternative names`, placeHolder: 'Untick the names the certificate should not carry' },
+        ),
+      ).map((i) => i.label);
+    }
+    const dropSans = requested.filter((x) => !kept.includes(x));
+    const sans = kept.join(', ') || 'none';
+    const dropped = dropSans.length ? ` Dropped: ${dropSans.join(', ')}.` : '';
     const ignored = review.otherExtensions.length ? ` Other requested extensions are not copied (${review.otherExtensions.join(', ')}): the profile decides them.` : '';
     const ok = await prompter.showWarningMessage(
-      `Sign the request for "${review.subjectText}" as ${PROFILE_LABELS[profile]}? Alternative names: ${sans}. Valid ${cfg.validityDays[profile]} days.${ignored}`,
+      `Sign the request for "${review.subjectText}" as ${PROFILE_LABELS[profile]}? Its signature is valid and the CA policy accepts it. Alternative names: ${sans}.${dropped} Valid ${cfg.validityDays[profile]} days.${ignored}`,
       { modal: true },
       'Sign',
     );
     if (ok !== 'Sign') return undefined;
-    const result = await withCaKey(services, target, (c) => coreSignCsr(c, target.dir, csrBytes, { profile, days: cfg.validityDays[profile] }));
+    const result = await withProgress(`Signing "${review.subjectText}"…`, () =>
+      withCaKey(services, target, (c) => coreSignCsr(c, target.dir, csrBytes, { profile, days: cfg.validityDays[profile], dropSans })),
+    );
     const certUri = target.port.uri(result.certPath);
     await report(services, `Signed "${review.subjectText}" (serial ${result.serialHex}).`, result.warnings, certUri);
     return { cert: certUri, serialHex: result.serialHex };

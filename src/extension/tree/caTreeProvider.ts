@@ -2,21 +2,32 @@
  * The "Certificate Authorities" tree: each CA directory in the workspace -> its root CA -> its
  * intermediate CA(s) -> issued certificates, pending requests and the CRL. Items carry their status
  * (valid / revoked / expired / expires in N days) as description, icon and tooltip; contextValue
- * drives the menus. Refreshes on file changes (debounced).
+ * drives the menus.
+ *
+ * Large CAs: the model (core's loadCa) comes from index.txt without parsing every certificate;
+ * children are built only when a node is expanded, more than FLAT_LIMIT issued certificates are
+ * grouped (status -> expiry month -> pages) so no level lists thousands of items, and a
+ * certificate file is parsed only for its tooltip (resolveTreeItem). A file change reloads only
+ * the CA directory it happened in; only creating or deleting index.txt / serial / ca-chain.cert.pem
+ * rescans the workspace.
  */
 import * as vscode from 'vscode';
 import { WorkspaceFsPort } from '../fsPort';
-import { CaModel, CertModel, CrlModel, CsrModel, describeState, groupCaDirs, loadCa } from './caModel';
+import { CaModel, CertGroup, CertModel, CrlModel, CsrModel, describeState, groupCaDirs, groupCerts, loadCa, loadCertDetail } from '../../core/ca/model';
 import { findCaDirs } from './caDiscovery';
 
 export type CaTreeNode =
-  | { kind: 'folder'; id: string; uri: vscode.Uri; label: string; ca: CaModel; parent?: undefined }
+  | { kind: 'folder'; id: string; uri: vscode.Uri; label: string; ca: CaModel; nested: string[]; parent?: undefined }
   | { kind: 'ca'; id: string; uri: vscode.Uri; ca: CaModel; root: boolean; parent: CaTreeNode }
+  | { kind: 'group'; id: string; group: CertGroup; ca: CaModel; parent: CaTreeNode }
   | { kind: 'cert'; id: string; uri?: vscode.Uri; cert: CertModel; issuer: CaModel; parent: CaTreeNode }
   | { kind: 'pending'; id: string; ca: CaModel; parent: CaTreeNode }
   | { kind: 'csr'; id: string; uri: vscode.Uri; csr: CsrModel; ca: CaModel; parent: CaTreeNode }
   | { kind: 'crl'; id: string; uri: vscode.Uri; crl: CrlModel; ca: CaModel; parent: CaTreeNode }
   | { kind: 'problem'; id: string; message: string; parent: CaTreeNode };
+
+/** Files whose appearance or removal can add or remove a CA directory. */
+const STRUCTURAL = new Set(['index.txt', 'serial', 'ca-chain.cert.pem']);
 
 export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vscode.Disposable {
   static readonly viewType = 'workspaceCa.authorities';
@@ -24,30 +35,35 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
   private readonly changed = new vscode.EventEmitter<CaTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly refreshed = new vscode.EventEmitter<void>();
-  /** Fires after every completed scan (tests wait on this instead of sleeping). */
+  /** Fires after every completed scan or reload (tests wait on this instead of sleeping). */
   readonly onDidRefresh = this.refreshed.event;
 
   private roots: CaTreeNode[] = [];
-  private scanning: Promise<void> | undefined;
-  private rescan = false;
+  private work: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
+  private fullPending = false;
+  private readonly foldersPending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private view: vscode.TreeView<CaTreeNode> | undefined;
+  /** Number of CA directories loaded since activation (tests check that a change reloads one). */
+  loads = 0;
 
-  /** Creates the provider, its view and its file watcher. */
-  static register(context: vscode.ExtensionContext): CaTreeProvider {
-    const provider = new CaTreeProvider();
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /** Creates the provider, its view and its file watcher. `now` decides expiry states. */
+  static register(context: vscode.ExtensionContext, now?: () => Date): CaTreeProvider {
+    const provider = new CaTreeProvider(now);
     provider.view = vscode.window.createTreeView(CaTreeProvider.viewType, { treeDataProvider: provider, showCollapseAll: true });
     context.subscriptions.push(provider, provider.view);
     const watcher = vscode.workspace.createFileSystemWatcher('**/{index.txt,serial,*.pem,*.crt,*.cer,*.csr,*.crl,*.der}');
-    const later = () => provider.refreshSoon();
     provider.disposables.push(
       watcher,
-      watcher.onDidCreate(later),
-      watcher.onDidChange(later),
-      watcher.onDidDelete(later),
-      vscode.workspace.onDidChangeWorkspaceFolders(later),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('workspaceCa.caFolders') && later()),
+      watcher.onDidCreate((u) => provider.fileChanged(u, true)),
+      watcher.onDidChange((u) => provider.fileChanged(u, false)),
+      watcher.onDidDelete((u) => provider.fileChanged(u, true)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => provider.refreshSoon()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('workspaceCa.caFolders') && provider.refreshSoon()),
     );
     void provider.refresh();
     return provider;
@@ -76,32 +92,86 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
     return out;
   }
 
+  /** The top-level CA folder node `uri` lies in. */
+  folderOf(uri: vscode.Uri): CaTreeNode | undefined {
+    const key = uri.toString();
+    return this.roots.find((f) => key.startsWith(`${f.kind === 'folder' ? f.uri.toString() : '\0'}/`));
+  }
+
+  /**
+   * A watcher event: inside a known CA directory only that directory is reloaded; index.txt,
+   * serial or ca-chain.cert.pem appearing or disappearing may add or remove a CA (full rescan);
+   * anything else is not ours.
+   */
+  private fileChanged(uri: vscode.Uri, createdOrDeleted: boolean): void {
+    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    if (name.startsWith('.')) return; // our own temp files and lock
+    const folder = this.folderOf(uri);
+    if (createdOrDeleted && STRUCTURAL.has(name)) return this.refreshSoon();
+    if (folder?.kind === 'folder') {
+      this.foldersPending.add(folder.uri.toString());
+      this.later();
+    }
+  }
+
   /** Debounced refresh: bursts of file events (one issuance writes ~6 files) cause one scan. */
   refreshSoon(delayMs = 300): void {
+    this.fullPending = true;
+    this.later(delayMs);
+  }
+
+  private later(delayMs = 300): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), delayMs);
+    this.timer = setTimeout(() => void this.kick(), delayMs);
   }
 
   /** Rescans now; resolves when the tree shows the result. Concurrent calls coalesce. */
-  async refresh(): Promise<void> {
-    if (this.scanning) {
-      this.rescan = true;
-      return this.scanning;
+  refresh(): Promise<void> {
+    this.fullPending = true;
+    return this.kick();
+  }
+
+  /** Reloads the CA directory `uri` lies in (a full rescan when it is in none); resolves when shown. */
+  reload(uri: vscode.Uri): Promise<void> {
+    const folder = this.folderOf(uri);
+    if (folder?.kind === 'folder') this.foldersPending.add(folder.uri.toString());
+    else this.fullPending = true;
+    return this.kick();
+  }
+
+  /** One job at a time; requests made while a job runs are served by the next one. */
+  private kick(): Promise<void> {
+    if (!this.queued) {
+      this.queued = this.work.then(async () => {
+        this.queued = undefined;
+        await this.process();
+      });
+      this.work = this.queued;
     }
-    this.scanning = (async () => {
-      do {
-        this.rescan = false;
-        try {
-          this.roots = await this.scan();
-        } catch (e) {
-          console.error('workspace-ca: scanning for CA directories failed', e);
-        }
-      } while (this.rescan);
-    })();
+    return this.queued;
+  }
+
+  private async process(): Promise<void> {
+    const full = this.fullPending;
+    const folders = [...this.foldersPending];
+    this.fullPending = false;
+    this.foldersPending.clear();
+    if (!full && !folders.length) return;
     try {
-      await this.scanning;
-    } finally {
-      this.scanning = undefined;
+      if (full) this.roots = await this.scan();
+      else {
+        for (const key of folders) {
+          const i = this.roots.findIndex((f) => f.kind === 'folder' && f.uri.toString() === key);
+          const old = this.roots[i];
+          if (old?.kind !== 'folder') continue;
+          const port = new WorkspaceFsPort(old.uri);
+          this.loads++;
+          const ca = await loadCa(port, old.uri.path, old.nested, this.now());
+          this.roots = [...this.roots.slice(0, i), { ...old, ca }, ...this.roots.slice(i + 1)];
+        }
+      }
+    } catch (e) {
+      console.error('workspace-ca: scanning for CA directories failed', e);
     }
     await vscode.commands.executeCommand('setContext', 'workspaceCa:hasCa', this.roots.length > 0);
     this.changed.fire(undefined);
@@ -109,16 +179,17 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
   }
 
   private async scan(): Promise<CaTreeNode[]> {
-    const now = new Date();
+    const now = this.now();
     const out: CaTreeNode[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const port = new WorkspaceFsPort(folder.uri);
       const dirs = await findCaDirs(folder);
       for (const { dir, nested } of groupCaDirs(dirs.map((u) => u.path))) {
+        this.loads++;
         const ca = await loadCa(port, dir, nested, now);
         const uri = port.uri(dir);
         const rel = vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
-        out.push({ kind: 'folder', id: `folder:${uri}`, uri, label: rel, ca });
+        out.push({ kind: 'folder', id: `folder:${uri}`, uri, label: rel, ca, nested });
       }
     }
     return out;
@@ -151,14 +222,14 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
           if (child.cert) kids.push({ kind: 'ca', id: `ca:${uri}`, uri, ca: child, root: false, parent: node });
           else for (const [i, message] of child.problems.entries()) kids.push({ kind: 'problem', id: `problem:${uri}:${i}`, message: `${child.dir.slice(ca.dir.length + 1)}: ${message}`, parent: node });
         }
-        for (const cert of ca.issued) {
-          kids.push({ kind: 'cert', id: `cert:${node.uri}:${cert.serialHex}`, uri: cert.path ? p.uri(cert.path) : undefined, cert, issuer: ca, parent: node });
-        }
+        kids.push(...this.certNodes(node, ca, ca.issued, 'ca'));
         if (ca.pending.length) kids.push({ kind: 'pending', id: `pending:${node.uri}`, ca, parent: node });
         if (ca.crl) kids.push({ kind: 'crl', id: `crl:${node.uri}`, uri: p.uri(ca.crl.path), crl: ca.crl, ca, parent: node });
         for (const [i, message] of ca.problems.entries()) kids.push({ kind: 'problem', id: `problem:${node.uri}:${i}`, message, parent: node });
         return kids;
       }
+      case 'group':
+        return this.certNodes(node, node.ca, node.group.certs, node.group.level);
       case 'pending': {
         const p = port(node);
         return node.ca.pending.map((csr) => ({ kind: 'csr', id: `csr:${p.uri(csr.path)}`, uri: p.uri(csr.path), csr, ca: node.ca, parent: node }));
@@ -166,6 +237,15 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
       default:
         return [];
     }
+  }
+
+  /** Certificate nodes, or group nodes when there are too many to list at this level. */
+  private certNodes(parent: CaTreeNode, ca: CaModel, certs: CertModel[], level: 'ca' | CertGroup['level']): CaTreeNode[] {
+    const groups = groupCerts(certs, level);
+    if (groups) return groups.map((group) => ({ kind: 'group', id: `${parent.id}/${group.key}`, group, ca, parent }));
+    const p = new WorkspaceFsPort(rootUri(parent));
+    const caUri = p.uri(ca.dir).toString();
+    return certs.map((cert) => ({ kind: 'cert', id: `cert:${caUri}:${cert.serialHex}`, uri: cert.path ? p.uri(cert.path) : undefined, cert, issuer: ca, parent }));
   }
 
   getParent(node: CaTreeNode): CaTreeNode | undefined {
@@ -187,6 +267,14 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
         return this.certItem(node, node.ca.cert as CertModel, node.root ? 'rootCa' : 'intermediateCa', vscode.TreeItemCollapsibleState.Expanded);
       case 'cert':
         return this.certItem(node, node.cert, node.cert.state.kind === 'revoked' ? 'revoked' : 'cert', vscode.TreeItemCollapsibleState.None);
+      case 'group': {
+        const item = new vscode.TreeItem(node.group.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.description = String(node.group.certs.length);
+        item.iconPath = new vscode.ThemeIcon(node.group.level === 'status' ? (GROUP_ICONS[node.group.key] ?? 'folder') : 'calendar');
+        item.contextValue = 'certGroup';
+        return item;
+      }
       case 'pending': {
         const item = new vscode.TreeItem('Pending requests', vscode.TreeItemCollapsibleState.Expanded);
         item.id = node.id;
@@ -231,6 +319,25 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
     }
   }
 
+  /** Index-only certificates get their tooltip from the file when the user hovers (parsed once). */
+  async resolveTreeItem(item: vscode.TreeItem, node: CaTreeNode): Promise<vscode.TreeItem> {
+    if (node.kind !== 'cert' || node.cert.parsed || !node.cert.path) return item;
+    item.tooltip = certTooltip(await this.detail(node), node.uri);
+    return item;
+  }
+
+  /** The certificate of a node with every field read from its file (parsed once per model). */
+  async detail(node: CaTreeNode & { kind: 'cert' }): Promise<CertModel> {
+    let detail = this.details.get(node.cert);
+    if (!detail) {
+      detail = await loadCertDetail(new WorkspaceFsPort(rootUri(node)), node.cert, this.now()).catch(() => node.cert);
+      this.details.set(node.cert, detail);
+    }
+    return detail;
+  }
+
+  private readonly details = new WeakMap<CertModel, CertModel>();
+
   private certItem(node: CaTreeNode & { uri?: vscode.Uri }, cert: CertModel, contextValue: string, state: vscode.TreeItemCollapsibleState): vscode.TreeItem {
     const item = new vscode.TreeItem(cert.label, state);
     item.id = node.id;
@@ -240,21 +347,7 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
     if (fileUri && node.kind === 'cert') item.resourceUri = fileUri;
     item.iconPath = stateIcon(cert, contextValue);
     item.contextValue = contextValue;
-    item.tooltip = new vscode.MarkdownString(
-      [
-        `**${md(cert.label)}** — ${status}`,
-        '',
-        `Subject: ${md(cert.subject)}  `,
-        cert.issuer ? `Issuer: ${md(cert.issuer)}  ` : '',
-        `Serial: \`${cert.serialHex}\`  `,
-        cert.notBefore ? `Valid from: ${day(cert.notBefore)}  ` : '',
-        cert.notAfter ? `Valid until: ${day(cert.notAfter)}  ` : '',
-        cert.state.kind === 'revoked' && cert.state.date ? `Revoked on: ${day(cert.state.date)}  ` : '',
-        fileUri ? `File: ${md(fileUri.fsPath)}` : 'No certificate file found (listed in index.txt only)',
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    );
+    item.tooltip = certTooltip(cert, fileUri);
     if (fileUri) item.command = { command: 'vscode.open', title: 'Open', arguments: [fileUri] };
     return item;
   }
@@ -276,11 +369,31 @@ export class CaTreeProvider implements vscode.TreeDataProvider<CaTreeNode>, vsco
 
   /** Refreshes, then selects and reveals the item for `uri` in the view. */
   async reveal(uri: vscode.Uri): Promise<CaTreeNode | undefined> {
-    await this.refresh();
+    await this.reload(uri);
     const node = this.findByUri(uri);
     if (node && this.view?.visible) await this.view.reveal(node, { select: true, focus: false, expand: true });
     return node;
   }
+}
+
+const GROUP_ICONS: Record<string, string> = { expiring: 'warning', valid: 'pass', notYetValid: 'history', expired: 'error', revoked: 'circle-slash' };
+
+function certTooltip(cert: CertModel, fileUri: vscode.Uri | undefined): vscode.MarkdownString {
+  return new vscode.MarkdownString(
+    [
+      `**${md(cert.label)}** — ${describeState(cert.state)}`,
+      '',
+      `Subject: ${md(cert.subject)}  `,
+      cert.issuer ? `Issuer: ${md(cert.issuer)}  ` : '',
+      `Serial: \`${cert.serialHex}\`  `,
+      cert.notBefore ? `Valid from: ${day(cert.notBefore)}  ` : '',
+      cert.notAfter ? `Valid until: ${day(cert.notAfter)}  ` : '',
+      cert.state.kind === 'revoked' && cert.state.date ? `Revoked on: ${day(cert.state.date)}  ` : '',
+      fileUri ? `File: ${md(fileUri.fsPath)}` : 'No certificate file found (listed in index.txt only)',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
 }
 
 function rootUri(n: CaTreeNode): vscode.Uri {
