@@ -49,7 +49,10 @@ async function main() {
   if (json) fs.writeFileSync(json, JSON.stringify({ machine: m, rows: rows.map((r) => ({ name: r.name, unit: r.unit, ours: r.ours, oursMin: r.oursMin, peer: r.peer ?? null, peerName: r.peerName ?? null, ratio: r.ratio ?? null, target: r.target, met: r.met, note: r.note ?? null })) }, null, 2) + '\n');
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0), // activation leaves the extension's timers behind
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
