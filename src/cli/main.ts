@@ -4,6 +4,7 @@
  */
 import { PkiError } from '../core/errors';
 import { CliIo } from './io';
+import { safeText } from './terminal';
 import { VERBS } from './verbs';
 
 declare const __VERSION__: string | undefined;
@@ -41,6 +42,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.out(`${VERSION}\n`);
     return 0;
   }
+  // Every verb's output reaches a terminal through here: control and bidi characters from
+  // certificate fields (echoed in errors, lint findings, verify results) are escaped (terminal.ts).
+  const raw = io;
+  io = { ...raw, out: (t) => raw.out(safeText(t)), err: (t) => raw.err(safeText(t)) };
   const verb = VERBS.find((v) => v.name === verbName);
   if (!verb) {
     io.err(`workspace-ca: unknown verb "${verbName}". Run workspace-ca --help for the list.\n`);

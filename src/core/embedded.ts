@@ -209,14 +209,24 @@ interface PemHit {
 function scanPemBlocks(text: string, maxValueChars: number): PemHit[] {
   const out: PemHit[] = [];
   const begin = /-----BEGIN ([A-Z0-9 ]{1,40})-----/g;
+  // Memoised first occurrence at or after `from` (see scanPem in pem.ts): thousands of BEGIN
+  // lines before one END must not rescan the rest of the text each (quadratic).
+  const memo = new Map<string, number>();
+  const firstFrom = (marker: string, from: number): number => {
+    const known = memo.get(marker);
+    if (known !== undefined && (known < 0 || known >= from)) return known;
+    const at = text.indexOf(marker, from);
+    memo.set(marker, at);
+    return at;
+  };
   let m: RegExpExecArray | null;
   while ((m = begin.exec(text))) {
     const label = m[1];
     const start = m.index;
     const bodyStart = begin.lastIndex;
     const endMarker = `-----END ${label}-----`;
-    const endIdx = text.indexOf(endMarker, bodyStart);
-    const nextBegin = text.indexOf('-----BEGIN ', bodyStart);
+    const endIdx = firstFrom(endMarker, bodyStart);
+    const nextBegin = firstFrom('-----BEGIN ', bodyStart);
     if (endIdx < 0 || (nextBegin >= 0 && nextBegin < endIdx)) {
       out.push({ start, end: bodyStart, label, problem: `The ${label} block has no END line` });
       continue;

@@ -6,6 +6,7 @@
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPair as nodeGenerateKeyPair, sign as nodeSign } from 'node:crypto';
 import * as forge from 'node-forge';
 import { fromDer } from './der/build';
+import { checkPkcs8KdfCost } from './der/kdfLimits';
 import { children, readBitString, readOid, readOne, seq, value } from './der/reader';
 import { OID } from './der/oids';
 import { PkiError } from './errors';
@@ -105,6 +106,7 @@ export function readPrivateKey(data: Uint8Array | string, passphrase?: string): 
     const blocks = splitPem(bytes.toString('utf8')).filter((b) => b.kind === 'privateKey');
     if (blocks.length === 0) throw new PkiError('malformed', 'No private key found in the file (expected a "-----BEGIN ... PRIVATE KEY-----" block)');
     const text = bytes.toString('utf8').slice(blocks[0].startOffset, blocks[0].endOffset);
+    if (encrypted) checkPkcs8KdfCost(blocks[0].der);
     try {
       return createPrivateKey({ key: text, format: 'pem', passphrase: encrypted ? passphrase : undefined });
     } catch (e) {
@@ -118,6 +120,7 @@ export function readPrivateKey(data: Uint8Array | string, passphrase?: string): 
         { key: bytes, format: 'der', type: 'pkcs1' },
         { key: bytes, format: 'der', type: 'sec1' },
       ];
+  if (encrypted) checkPkcs8KdfCost(bytes);
   let last: unknown;
   for (const a of attempts) {
     try {

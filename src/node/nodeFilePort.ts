@@ -24,7 +24,9 @@ export class NodeFilePort implements FilePort {
 
   async writeFile(p: string, data: Uint8Array, options: { exclusive?: boolean; mode?: number } = {}): Promise<void> {
     const dir = path.dirname(p);
-    const tmp = path.join(dir, `.${path.basename(p)}.tmp-${randomBytes(6).toString('hex')}`);
+    // The writer's pid is in the name: a temp file left by a killed process is recognised as
+    // such and removed under the CA lock (removeStaleTemps in core/ca/ca.ts).
+    const tmp = path.join(dir, `.${path.basename(p)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     const mode = options.mode ?? 0o644;
     let fh: fsp.FileHandle | undefined;
     try {

@@ -11,6 +11,7 @@ import type { CertificateInfo, CrlInfo, CsrInfo, DecodedBlock, ExtensionInfo, Na
 import { flag, parseArgs, usageError } from '../args';
 import { PASS_OPTS, passphraseFrom } from '../common';
 import { CliIo, Verb } from '../io';
+import { safeField, safeJson } from '../terminal';
 
 const OPTS = [{ name: 'json', help: 'print the decoded blocks as JSON' }, ...PASS_OPTS];
 
@@ -179,9 +180,10 @@ export const inspectVerb: Verb = {
       const answer = await io.prompt('PKCS#12 password: ');
       if (answer !== undefined) blocks = decodeFile(bytes, { fileName: file, password: answer });
     }
-    if (flag(p, 'json')) io.out(JSON.stringify({ file, blocks }, null, 2) + '\n');
+    if (flag(p, 'json')) io.out(safeJson({ file, blocks }) + '\n');
     else {
-      const text = blocks.map((b) => blockText(b).join('\n')).join('\n\n');
+      // Each line escaped on its own: a newline inside a subject must not start a line of ours.
+      const text = blocks.map((b) => blockText(b).map(safeField).join('\n')).join('\n\n');
       io.out(`${text}\n`);
     }
     const failed = blocks.filter((b) => b.error);

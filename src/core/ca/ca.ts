@@ -24,7 +24,7 @@ import { San, dedupeSans, sanFromCommonName } from '../san';
 import { FilePort } from './fileport';
 import { IndexEntry, formatIndex, normSerial, nextSerial, parseIndex } from './indexTxt';
 import { CaPaths, basename, caPaths, intermediatePaths, join, rootPaths, safeFileBase } from './layout';
-import { withLock } from './lock';
+import { alive, withLock } from './lock';
 import { POLICY_MATCH, Policy, policyFromCnf, renderOpensslCnf } from './opensslCnf';
 
 /** Asks for a passphrase when (and only when) an encrypted CA key must be opened. */
@@ -139,12 +139,44 @@ function indexEntryFor(cert: ParsedCertificate): IndexEntry {
   return { status: 'V', expires: cert.notAfter, serialHex: normSerial(cert.serialHex), file: 'unknown', subject: formatNameOpenssl(cert.subject) };
 }
 
+/** `.<name>.tmp-<pid>-<hex>`: a temp file of NodeFilePort.writeFile (see there). */
+const TEMP_FILE = /^\..+\.tmp-(\d+)-[0-9a-f]+$/;
+
+/**
+ * Removes temp files left behind by a writer that was killed between creating its temp file and
+ * renaming it (kill -9, power loss). Only files whose writer's pid is gone are touched: a live
+ * process (another issuance writing its key or CSR before taking the lock) keeps its files. Temp
+ * files are ignored by every reader (dot files), so this is tidiness, not correctness. Call under
+ * the lock.
+ */
+export async function removeStaleTemps(fs: FilePort, p: CaPaths): Promise<string[]> {
+  const removed: string[] = [];
+  for (const d of [p.dir, p.newcerts, p.certs, p.csr, p.private, p.crlDir]) {
+    let entries: { name: string; type: 'file' | 'directory' }[];
+    try {
+      entries = await fs.list(d);
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const m = e.type === 'file' ? TEMP_FILE.exec(e.name) : null;
+      if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+      await fs.remove(join(d, e.name)).then(
+        () => removed.push(join(d, e.name)),
+        () => undefined,
+      );
+    }
+  }
+  return removed;
+}
+
 /**
  * Rolls an interrupted issuance forward: a certificate in newcerts/<serial>.pem that the index
  * does not list yet is added; a serial already used is skipped. Call under the lock.
  */
 export async function recover(fs: FilePort, p: CaPaths, db: Db): Promise<{ db: Db; recovered: string[] }> {
   const recovered: string[] = [];
+  await removeStaleTemps(fs, p);
   const used = new Set(db.entries.map((e) => e.serialHex));
   for (let guard = 0; guard < 10000; guard++) {
     const file = join(p.newcerts, `${db.serial}.pem`);

@@ -87,5 +87,8 @@ export function safeFileBase(name: string): string {
   base = base.replace(/^[.]+/, '_');
   if (base.length > 100) base = base.slice(0, 100);
   if (base === '' || base === '.' || base === '..') throw new PkiError('usage', `"${name}" cannot be used as a file name`);
+  // Windows reserves CON, PRN, AUX, NUL, COM1-9, LPT1-9 with any extension ("con.cert.pem" opens
+  // the console): a CA folder shared with Windows must not get such names.
+  if (/^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i.test(base)) base = `_${base}`;
   return base;
 }

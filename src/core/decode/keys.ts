@@ -6,6 +6,7 @@
 import { KeyObject, createPrivateKey, createPublicKey } from 'node:crypto';
 import { PkiError, asMalformed } from '../errors';
 import { summarizeSpki } from '../der/algorithms';
+import { checkPkcs8KdfCost } from '../der/kdfLimits';
 import { oidName } from '../der/oids';
 import { Tag, Tlv, children, readOid, readOne, readSmallInt, seq, value } from '../der/reader';
 import { toPem } from '../pem';
@@ -164,7 +165,10 @@ export function decodePrivateKey(block: KeyBlock, opts: DecodeKeyOptions = {}): 
       if (!data || data.tag !== Tag.OCTET_STRING) throw new PkiError('malformed', 'Not a valid encrypted private key: encrypted data missing');
       return describeEncryption(alg);
     });
-    if (opts.passphrase !== undefined) return loadEncrypted(toPem(block.label, block.der), opts.passphrase, 'pkcs8', encryption);
+    if (opts.passphrase !== undefined) {
+      checkPkcs8KdfCost(block.der);
+      return loadEncrypted(toPem(block.label, block.der), opts.passphrase, 'pkcs8', encryption);
+    }
     return { type: 'unknown', description: 'encrypted private key', format: 'pkcs8', encrypted: true, encryption };
   }
   // Plain keys: check the DER structure first, so garbage gets our message rather than OpenSSL's.

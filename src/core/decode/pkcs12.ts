@@ -5,7 +5,8 @@
  * loaded with node:crypto (RSA, EC, Ed25519 ...), every certificate goes through our own decoder.
  */
 import * as forge from 'node-forge';
-import { PkiError } from '../errors';
+import { PkiError, isPkiError } from '../errors';
+import { checkPkcs12KdfCost } from '../der/kdfLimits';
 import type { Pkcs12BagAttributes, Pkcs12Info } from '../types';
 import { decodeCertificate } from './certificate';
 import { decodePkcs8Der } from './keys';
@@ -40,8 +41,11 @@ export function decodePkcs12(bytes: Uint8Array, password: string): Pkcs12Info {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(binary, { strict: false, parseAllBytes: true, decodeBitStrings: false } as never);
+    // Iteration counts are the file author's choice: refuse absurd ones before forge runs them.
+    checkPkcs12KdfCost(asn1);
     p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
   } catch (e) {
+    if (isPkiError(e)) throw e;
     const message = e instanceof Error ? e.message : String(e);
     if (passwordError(message)) {
       throw new PkiError(

@@ -3,6 +3,7 @@
  * separately: the certificate, the private key without a passphrase, and the CA chain.
  */
 import { namesEqual } from '../der/name';
+import { safeFileBase } from '../ca/layout';
 import { PkiError } from '../errors';
 import { isEncryptedKey, readPrivateKey, spkiOf } from '../keys';
 import { certBaseName, parsePemCerts } from './material';
@@ -57,7 +58,8 @@ export function platformBundle(inputs: DeployInputs, o: PlatformBundleOptions): 
   } else {
     keyPem = key.export({ type: 'pkcs8', format: 'pem' }) as string;
   }
-  const base = o.name ?? certBaseName(inputs.cert.path);
+  // A typed --name is a file base, never a path: "../x" or "/etc/x" must not leave outDir (issue 9.6).
+  const base = o.name !== undefined ? safeFileBase(o.name) : certBaseName(inputs.cert.path);
   const dir = o.outDir.replace(/\/+$/, '') || '/';
   const p = (f: string) => (dir === '/' ? `/${f}` : `${dir}/${f}`);
   // Intermediates first, root last: the order panels and `openssl verify -untrusted` expect.

@@ -100,9 +100,16 @@ const ENCODINGS: Record<EmbeddedCertificate['encoding'], string> = {
   'base64-der': 'base64 of DER',
 };
 
-/** Code spans for attacker-controlled text: backticks cannot break out of a double-backtick span. */
+/**
+ * A certificate field as an inline code span: literal text, no markdown (backticks cannot break
+ * out of a double-backtick span). Line breaks would end
+ * the span (a blank line starts new, live markdown: links, command URIs), and control and bidi
+ * characters would reorder or hide text: all are shown as escapes (issue 9.4).
+ */
 function code(s: string): string {
-  return `\`\` ${s.replace(/`/g, "'")} \`\``;
+  // eslint-disable-next-line no-control-regex
+  const visible = s.replace(/`/g, "'").replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `\`\` ${visible} \`\``;
 }
 
 function appendSummary(md: vscode.MarkdownString, c: EmbeddedCertificate): void {
