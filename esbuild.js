@@ -36,16 +36,28 @@ const common = {
   logLevel: 'warning',
 };
 
+// The whole node-forge is only needed to open PKCS#12 files (src/core/der/forge.ts loads it
+// lazily): in the shipped bundles it lives in dist/forge.js, required on first use, so the
+// extension stays small and activates fast. Test and bench bundles inline it.
+const lazyForge = {
+  name: 'lazy-forge',
+  setup(b) {
+    b.onResolve({ filter: /^node-forge$/ }, () => ({ path: './forge.js', external: true }));
+  },
+};
+
 const builds = [];
 if (fs.existsSync('src/extension/extension.ts')) {
-  builds.push({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] });
+  builds.push({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [lazyForge] });
 }
 builds.push({
   ...common,
   entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
+  plugins: [lazyForge],
   banner: { js: '#!/usr/bin/env node' },
 });
+builds.push({ ...common, entryPoints: { forge: require.resolve('node-forge') }, outdir: 'dist' });
 const webviewEntries = listFiles('media', '.ts').filter((f) => !f.endsWith('.d.ts') && path.dirname(f) === 'media');
 if (webviewEntries.length) {
   builds.push({

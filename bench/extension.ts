@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as Module from 'node:module';
+import Module from 'node:module';
 import { formatIndexLine } from '../src/core/ca/indexTxt';
 import { loadCa } from '../src/core/ca/model';
 import { NodeFilePort } from '../src/node/nodeFilePort';

@@ -104,7 +104,8 @@ export async function benchVerify(opts: BenchVerifyOptions = {}): Promise<{ ours
   return { oursPerSec, opensslPerSec };
 }
 
-if (require.main === module) {
+// Standalone use only (inside the bundled `npm run bench`, `module` is the bundle).
+if (require.main === module && /verify\.js$/.test(process.argv[1] ?? "")) {
   const argv = process.argv.slice(2);
   const arg = (name: string) => {
     const i = argv.indexOf(`--${name}`);

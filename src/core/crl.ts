@@ -1,6 +1,6 @@
 /** CRL v2 (RFC 5280 §5), built with forge's ASN.1 and signed with node:crypto. */
 import { KeyObject } from 'node:crypto';
-import * as forge from 'node-forge';
+import { forge } from './der/forge';
 import { bitString, contextExplicit, extension, fromDer, oid, seqOf, smallInt, time, toDer, uintFromHex } from './der/build';
 import { OID } from './der/oids';
 import { ParsedCertificate } from './der/x509';

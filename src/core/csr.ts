@@ -8,7 +8,7 @@ import { PkiError } from './errors';
 import { algorithmIdentifier, publicKeyFromSpki, signBytes, signingAlgorithmFor, spkiOf } from './keys';
 import { toPem } from './pem';
 import { San, dedupeSans } from './san';
-import * as forge from 'node-forge';
+import { forge } from './der/forge';
 
 export interface CsrRequest {
   privateKey: KeyObject;

@@ -8,7 +8,7 @@
  * the key in a pkcs8ShroudedKeyBag, an HMAC-SHA256 MAC over the whole.
  */
 import { KeyObject, createHash, createHmac, randomBytes } from 'node:crypto';
-import * as forge from 'node-forge';
+import { forge } from './der/forge';
 import { Asn1, contextExplicit, fromDer, octets, oid, seqOf, smallInt, toDer } from './der/build';
 import { namesEqual } from './der/name';
 import { OID } from './der/oids';
@@ -94,6 +94,41 @@ export interface Pkcs12Options {
   iterations?: number;
 }
 
+/**
+ * The PKCS#12 key-derivation function (RFC 7292 Appendix B.2) with SHA-256 (u = 32, v = 64).
+ * `id` 1 = encryption key, 2 = IV, 3 = MAC key. The password is a null-terminated BMPString.
+ */
+export function pkcs12Kdf(password: string, salt: Buffer, id: 1 | 2 | 3, iterations: number, n: number): Buffer {
+  const u = 32;
+  const v = 64;
+  const D = Buffer.alloc(v, id);
+  const pw = Buffer.from(password + '\0', 'utf16le').swap16();
+  const fill = (b: Buffer) => {
+    if (b.length === 0) return b;
+    const out = Buffer.alloc(v * Math.ceil(b.length / v));
+    for (let i = 0; i < out.length; i++) out[i] = b[i % b.length];
+    return out;
+  };
+  const I = Buffer.concat([fill(salt), fill(pw)]);
+  const out: Buffer[] = [];
+  for (let produced = 0; produced < n; produced += u) {
+    let A = createHash('sha256').update(D).update(I).digest();
+    for (let r = 1; r < iterations; r++) A = createHash('sha256').update(A).digest();
+    out.push(A);
+    // I_j = (I_j + B + 1) mod 2^(v*8) for every v-byte block, B = A repeated to v bytes.
+    const B = fill(A).subarray(0, v);
+    for (let j = 0; j < I.length; j += v) {
+      let carry = 1;
+      for (let k = v - 1; k >= 0; k--) {
+        const sum = I[j + k] + B[k] + carry;
+        I[j + k] = sum & 0xff;
+        carry = sum >> 8;
+      }
+    }
+  }
+  return Buffer.concat(out).subarray(0, n);
+}
+
 /** A PKCS#12 file that `openssl pkcs12`, browsers, Java keytool and Windows import. */
 export function buildPkcs12(o: Pkcs12Options): Buffer {
   if (o.password.length < MIN_PASSPHRASE) throw new PkiError('usage', `The PKCS#12 password must have at least ${MIN_PASSPHRASE} characters`);
@@ -110,8 +145,8 @@ export function buildPkcs12(o: Pkcs12Options): Buffer {
   // MAC (RFC 7292 §5 and Appendix B): key from the PKCS#12 KDF (ID 3) with SHA-256, HMAC-SHA256.
   const iterations = o.iterations ?? 2048;
   const salt = randomBytes(16);
-  const macKey = forge.pkcs12.generateKey(o.password, forge.util.createBuffer(salt.toString('binary')), 3, iterations, 32, forge.md.sha256.create());
-  const mac = createHmac('sha256', Buffer.from(macKey.getBytes(), 'binary')).update(authSafe).digest();
+  const macKey = pkcs12Kdf(o.password, salt, 3, iterations, 32);
+  const mac = createHmac('sha256', macKey).update(authSafe).digest();
   const macData = seqOf([seqOf([seqOf([oid(OID.sha256), forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.NULL, false, '')]), octets(mac)]), octets(salt), smallInt(iterations)]);
   return toDer(seqOf([smallInt(3), dataContentInfo(authSafe), macData]));
 }

@@ -8,7 +8,7 @@
  * - names are UTF8String except countryName (PrintableString) and emailAddress (IA5String).
  */
 import { KeyObject, createHash, randomBytes } from 'node:crypto';
-import * as forge from 'node-forge';
+import { forge } from './der/forge';
 import { Asn1, bitString, bool, contextExplicit, extension, fromDer, generalName, oid, seqOf, smallInt, time, toDer, uintFromHex } from './der/build';
 import { decodeKeyIdentifier, decodeSubjectKeyIdOrUndefined } from './der/keyid';
 import { DnInput, buildName } from './der/name';

@@ -4,7 +4,7 @@
  * format users have: PKCS#1, SEC1, PKCS#8, encrypted PKCS#8 and legacy encrypted PEM.
  */
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPair as nodeGenerateKeyPair, sign as nodeSign } from 'node:crypto';
-import * as forge from 'node-forge';
+import { Asn1 as ForgeAsn1, forge } from './der/forge';
 import { fromDer } from './der/build';
 import { checkPkcs8KdfCost } from './der/kdfLimits';
 import { children, readBitString, readOid, readOne, seq, value } from './der/reader';
@@ -85,7 +85,7 @@ function isEncryptedPkcs8Der(der: Buffer): boolean {
   // EncryptedPrivateKeyInfo starts SEQUENCE { SEQUENCE { OID pbes2/... } ... }; PrivateKeyInfo starts with INTEGER.
   try {
     const a = fromDer(der);
-    const first = (a.value as forge.asn1.Asn1[])[0];
+    const first = (a.value as ForgeAsn1[])[0];
     return first.type === forge.asn1.Type.SEQUENCE;
   } catch {
     return false;
@@ -244,7 +244,7 @@ export function signingAlgorithmFor(key: KeyObject): SigningAlgorithm {
 }
 
 /** The AlgorithmIdentifier as a forge ASN.1 node. */
-export function algorithmIdentifier(alg: SigningAlgorithm): forge.asn1.Asn1 {
+export function algorithmIdentifier(alg: SigningAlgorithm): ForgeAsn1 {
   const A = forge.asn1;
   const parts = [A.create(A.Class.UNIVERSAL, A.Type.OID, false, A.oidToDer(alg.oid).getBytes())];
   if (alg.nullParams) parts.push(A.create(A.Class.UNIVERSAL, A.Type.NULL, false, ''));

@@ -68,3 +68,20 @@ describe('export', function () {
     assert.match(again.stderr, /already exists/);
   });
 });
+
+describe('PKCS#12 key derivation (RFC 7292 Appendix B.2)', () => {
+  it('matches node-forge\'s generateKey for MAC, key and IV ids, several lengths and iteration counts', async () => {
+    const forge = (await import('node-forge')).default ?? (await import('node-forge'));
+    const { pkcs12Kdf } = await import('../../src/core/export');
+    const cases: [string, string, 1 | 2 | 3, number, number][] = [
+      ['p12-pass', '0102030405060708', 3, 2048, 32],
+      ['Zoë ünïcode', 'a1b2c3d4e5f60718293a4b5c6d7e8f90', 1, 1, 32],
+      ['x'.repeat(70), '00', 2, 3, 16],
+      ['long-enough', 'ffffffffffffffffffffffffffffffff', 1, 10, 70],
+    ];
+    for (const [pw, saltHex, id, iter, n] of cases) {
+      const want = forge.pkcs12.generateKey(pw, forge.util.createBuffer(Buffer.from(saltHex, 'hex').toString('binary')), id, iter, n, forge.md.sha256.create()).toHex();
+      assert.equal(pkcs12Kdf(pw, Buffer.from(saltHex, 'hex'), id, iter, n).toString('hex'), want, `${pw}/${id}/${iter}/${n}`);
+    }
+  });
+});

@@ -515,6 +515,20 @@ describe('TrustStore', () => {
     const c = store.verify({ leaf: leaf.der, intermediates: [inter.der], now: new Date(NOW.getTime() + 400 * DAY), host: 'www.example.com' });
     assert.equal(c.valid, false, 'the clock is a parameter, not cached');
   });
+
+  it('never answers from the cache for a reused buffer whose bytes changed', () => {
+    // Ed25519 signatures have a fixed length, so both intermediates encode to the same size.
+    const good = standardChain({ root: { key: testKey('ed25519', 'cache-root') }, inter: { key: testKey('ed25519', 'cache-inter') } });
+    const otherRoot = makeCert({ cn: 'Example Root CA', key: testKey('ed25519', 'cache-other-root'), notAfter: new Date(NOW.getTime() + 3650 * DAY) });
+    const otherInter = makeCert({ cn: 'Example Intermediate CA', key: testKey('ed25519', 'cache-other-inter'), issuer: otherRoot, ca: { pathLen: 0 } });
+    assert.equal(otherInter.der.length, good.inter.der.length);
+    const store = new TrustStore([good.root.der]);
+    const buf = Buffer.from(good.inter.der);
+    assert.equal(store.verify({ leaf: good.leaf.der, intermediates: [buf], now: NOW, host: 'www.example.com' }).valid, true);
+    otherInter.der.copy(buf); // the caller reuses its buffer for another certificate
+    const r = store.verify({ leaf: good.leaf.der, intermediates: [buf], now: NOW, host: 'www.example.com' });
+    assert.equal(r.valid, false, 'the intermediate that made it valid is gone from the buffer');
+  });
 });
 
 describe('verifyFiles', () => {

@@ -3,7 +3,7 @@
  * block becomes a block with `error`, the others still decode); a DER file is sniffed by
  * structure: certificate, CSR, CRL, PKCS#8 / PKCS#1 / SEC1 keys, SPKI, PKCS#12, PKCS#7 bundles.
  */
-import * as forge from 'node-forge';
+import { Asn1 as ForgeAsn1, forge } from '../der/forge';
 import { PkiError, isPkiError } from '../errors';
 import { OID } from '../der/oids';
 import { Tag, Tlv, children, contextTag, readOid, readOne, readSmallInt, readTlv } from '../der/reader';
@@ -126,15 +126,15 @@ export function pkcs7Contents(der: Buffer): { certificates: Buffer[]; crls: Buff
 
 /** PKCS#7 written with indefinite lengths (BER) by some tools: navigate with forge's lenient reader. */
 function pkcs7ContentsBer(der: Buffer, first: unknown): { certificates: Buffer[]; crls: Buffer[] } {
-  const toBuf = (a: forge.asn1.Asn1) => Buffer.from(forge.asn1.toDer(a).getBytes(), 'binary');
+  const toBuf = (a: ForgeAsn1) => Buffer.from(forge.asn1.toDer(a).getBytes(), 'binary');
   try {
     const top = forge.asn1.fromDer(der.toString('binary'), { strict: false, decodeBitStrings: false } as never);
-    const content = (top.value as forge.asn1.Asn1[])[1];
-    const sd = (content.value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
+    const content = (top.value as ForgeAsn1[])[1];
+    const sd = (content.value as ForgeAsn1[])[0].value as ForgeAsn1[];
     const out = { certificates: [] as Buffer[], crls: [] as Buffer[] };
     for (const f of sd) {
-      if (f.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && f.type === 0) out.certificates.push(...(f.value as forge.asn1.Asn1[]).map(toBuf));
-      if (f.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && f.type === 1) out.crls.push(...(f.value as forge.asn1.Asn1[]).map(toBuf));
+      if (f.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && f.type === 0) out.certificates.push(...(f.value as ForgeAsn1[]).map(toBuf));
+      if (f.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && f.type === 1) out.crls.push(...(f.value as ForgeAsn1[]).map(toBuf));
     }
     return out;
   } catch {

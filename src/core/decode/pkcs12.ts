@@ -4,7 +4,8 @@
  * so they are not used for the summaries: every key bag's PrivateKeyInfo is re-encoded to DER and
  * loaded with node:crypto (RSA, EC, Ed25519 ...), every certificate goes through our own decoder.
  */
-import * as forge from 'node-forge';
+import type * as Forge from 'node-forge';
+import { loadFullForge } from '../der/forge';
 import { PkiError, isPkiError } from '../errors';
 import { checkPkcs12KdfCost } from '../der/kdfLimits';
 import type { Pkcs12BagAttributes, Pkcs12Info } from '../types';
@@ -15,7 +16,8 @@ function toBuffer(binary: string): Buffer {
   return Buffer.from(binary, 'binary');
 }
 
-function bagAttributes(bag: forge.pkcs12.Bag): Pkcs12BagAttributes {
+function bagAttributes(bag: Forge.pkcs12.Bag): Pkcs12BagAttributes {
+  const forge = loadFullForge();
   const out: Pkcs12BagAttributes = {};
   const attrs = (bag.attributes ?? {}) as Record<string, unknown[]>;
   const fn = attrs.friendlyName?.[0];
@@ -38,7 +40,9 @@ function passwordError(message: string): boolean {
  */
 export function decodePkcs12(bytes: Uint8Array, password: string): Pkcs12Info {
   const binary = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('binary');
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  // The whole forge library (RC2, 3DES, PBES2, pkcs12) is loaded here only, on first use.
+  const forge = loadFullForge();
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(binary, { strict: false, parseAllBytes: true, decodeBitStrings: false } as never);
     // Iteration counts are the file author's choice: refuse absurd ones before forge runs them.

@@ -1,10 +1,10 @@
 /** DER building with forge.asn1 (STYLE.md §2: forge does the encoding). */
-import * as forge from 'node-forge';
+import { Asn1 as ForgeAsn1, forge } from './forge';
 import { PkiError } from '../errors';
 import { San, ipToBytes } from '../san';
 
 const A = forge.asn1;
-export type Asn1 = forge.asn1.Asn1;
+export type Asn1 = ForgeAsn1;
 
 export function seqOf(parts: Asn1[]): Asn1 {
   return A.create(A.Class.UNIVERSAL, A.Type.SEQUENCE, true, parts);

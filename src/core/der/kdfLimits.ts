@@ -8,7 +8,7 @@
  * Limits are far above what tools write (OpenSSL 3 and node: 2,048; Windows: 2,000; Java keytool:
  * 10,000; OWASP 2023 for PBKDF2-HMAC-SHA256: 600,000).
  */
-import * as forge from 'node-forge';
+import { Asn1 as ForgeAsn1, forge } from './forge';
 import { PkiError } from '../errors';
 import { Tag, Tlv, children, readOid, readOne, value } from './reader';
 
@@ -90,9 +90,9 @@ function checkAlgorithmCost(alg: Tlv): void {
  * STRINGs that hold DER (AuthenticatedSafe, SafeContents). Takes the tree forge parsed.
  * @throws PkiError('unsupported') when a count is above MAX_PKCS12_ITERATIONS.
  */
-export function checkPkcs12KdfCost(top: forge.asn1.Asn1): void {
+export function checkPkcs12KdfCost(top: ForgeAsn1): void {
   let budget = 20000; // nodes visited at most: the walk itself stays bounded
-  const visit = (node: forge.asn1.Asn1, depth: number): void => {
+  const visit = (node: ForgeAsn1, depth: number): void => {
     if (--budget < 0 || depth > 40) return;
     if (Array.isArray(node.value)) {
       const kids = node.value;
@@ -110,7 +110,7 @@ export function checkPkcs12KdfCost(top: forge.asn1.Asn1): void {
       return;
     }
     if (node.tagClass === forge.asn1.Class.UNIVERSAL && node.type === forge.asn1.Type.OCTETSTRING && typeof node.value === 'string' && node.value.charCodeAt(0) === 0x30 && node.value.length > 2) {
-      let inner: forge.asn1.Asn1;
+      let inner: ForgeAsn1;
       try {
         inner = forge.asn1.fromDer(node.value, { strict: false, parseAllBytes: false, decodeBitStrings: false } as never);
       } catch {

@@ -2,7 +2,7 @@
  * X.501 Names: parsing (RFC 5280 §4.1.2.4), formatting the way openssl does, comparison
  * (RFC 5280 §7.1: case-insensitive, whitespace-folded for string types), and building.
  */
-import * as forge from 'node-forge';
+import { Asn1 as ForgeAsn1, forge } from './forge';
 import { PkiError } from '../errors';
 import { ATTR_SHORT, OID, oidName } from './oids';
 import { Tag, Tlv, children, expect, raw, readOid, readString, seq } from './reader';
@@ -143,11 +143,11 @@ export function checkDn(dn: DnInput): string[] {
  * PrintableString (its syntax requires it), emailAddress as IA5String, every other attribute as
  * UTF8String — never PrintableString for text that does not fit it (PKI-NOTES: "Zoë", "*").
  */
-export function buildName(dn: DnInput): forge.asn1.Asn1 {
+export function buildName(dn: DnInput): ForgeAsn1 {
   const problems = checkDn(dn);
   if (problems.length) throw new PkiError('usage', `Invalid subject: ${problems.join('; ')}`);
   const A = forge.asn1;
-  const rdns: forge.asn1.Asn1[] = [];
+  const rdns: ForgeAsn1[] = [];
   for (const f of DN_FIELDS) {
     const v = dn[f.key];
     if (v === undefined || v === '') continue;

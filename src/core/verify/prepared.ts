@@ -117,6 +117,9 @@ export class PreparedCert {
   readonly issuerKey: string;
   /** Issuer and subject names match (RFC 5280 §6.1: "self-issued"). */
   readonly selfIssued: boolean;
+  /** The subject and issuer as display text (formatted once: chain entries and messages reuse them). */
+  readonly subjectText: string;
+  readonly issuerText: string;
   /** CN, or the whole subject when there is no CN. */
   readonly label: string;
   readonly issuerLabel: string;
@@ -139,8 +142,10 @@ export class PreparedCert {
     this.subjectKey = nameKey(cert.subject);
     this.issuerKey = nameKey(cert.issuer);
     this.selfIssued = cert.subject.der.equals(cert.issuer.der) || this.subjectKey === this.issuerKey;
-    this.label = labelOf(cert.subject.rdns.length ? nameAttr(cert.subject, OID.commonName) : undefined, formatName(cert.subject));
-    this.issuerLabel = labelOf(nameAttr(cert.issuer, OID.commonName), formatName(cert.issuer));
+    this.subjectText = formatName(cert.subject);
+    this.issuerText = formatName(cert.issuer);
+    this.label = labelOf(cert.subject.rdns.length ? nameAttr(cert.subject, OID.commonName) : undefined, this.subjectText);
+    this.issuerLabel = labelOf(nameAttr(cert.issuer, OID.commonName), this.issuerText);
     this.ext = decodeAll(cert);
     this.identity = `${this.subjectKey}\u0000${cert.spki.toString('base64')}`;
   }
@@ -177,7 +182,7 @@ export class PreparedCert {
   get names(): ConstrainedName[] {
     if (this.namesCache) return this.namesCache;
     const out: ConstrainedName[] = [];
-    if (this.cert.subject.rdns.length) out.push({ kind: 'dirName', rdnKeys: rdnKeys(this.cert.subject), text: formatName(this.cert.subject) });
+    if (this.cert.subject.rdns.length) out.push({ kind: 'dirName', rdnKeys: rdnKeys(this.cert.subject), text: this.subjectText });
     // RFC 5280 §4.2.1.10: emailAddress attributes in the subject are subject to rfc822Name constraints.
     for (const e of nameAttrs(this.cert.subject, OID.emailAddress)) out.push({ kind: 'email', raw: e, mailbox: parseMailbox(e) });
     for (const g of this.ext.san ?? []) {

@@ -11,7 +11,6 @@ import { Ctx, Role, Sink, ekuCheck, hostCheck, nameConstraintsCheck, pathLengthC
 import { verifySignature } from './crypto';
 import { PreparedCert, prepare } from './prepared';
 import type { CertInput, ChainEntry, Check, VerifyOptions, VerifyResult } from './types';
-import { formatName } from '../der/name';
 
 /** Bounds that keep hostile inputs cheap (x509-limbo "pathological" cases; Go and webpki do alike). */
 export const LIMITS = {
@@ -78,6 +77,7 @@ export class TrustStore {
   private readonly anchorsBySubject = new Map<string, PreparedCert[]>();
   private readonly anchorFps = new Set<string>();
   private readonly certCache = new Lru<PreparedCert>(2048);
+  private readonly byObject = new WeakMap<Buffer, { copy: Buffer; pc: PreparedCert }>();
   private readonly sigCache = new Lru<boolean>(8192);
   private readonly staticCache = new WeakMap<PreparedCert, Partial<Record<Role, Check[]>>>();
 
@@ -101,12 +101,23 @@ export class TrustStore {
    */
   prepare(input: CertInput, cache = true): PreparedCert {
     const der = isParsed(input) ? input.der : toBuffer(input);
+    // The same Buffer object passed again (a chain file read once): found without hashing. The
+    // byte comparison with our own copy means a caller that reuses a buffer for other content
+    // can never get a stale certificate back.
+    const seen = cache ? this.byObject.get(der) : undefined;
+    if (seen && seen.copy.equals(der)) return seen.pc;
     const fp = createHash('sha256').update(der).digest();
     const key = fp.toString('latin1');
     const hit = this.certCache.get(key);
-    if (hit) return hit;
+    if (hit) {
+      if (cache) this.byObject.set(der, { copy: Buffer.from(der), pc: hit });
+      return hit;
+    }
     const pc = isParsed(input) ? new PreparedCert(input, fp) : new PreparedCert(prepare(der).cert, fp);
-    if (cache) this.certCache.set(key, pc);
+    if (cache) {
+      this.certCache.set(key, pc);
+      this.byObject.set(der, { copy: Buffer.from(der), pc });
+    }
     return pc;
   }
 
@@ -308,8 +319,8 @@ function chainEntries(path: PreparedCert[], complete: boolean): ChainEntry[] {
   const top = path.length - 1;
   return path.map((pc, i) => ({
     role: i === 0 ? 'leaf' : i === top && complete ? 'root' : 'intermediate',
-    subject: formatName(pc.cert.subject),
-    issuer: formatName(pc.cert.issuer),
+    subject: pc.subjectText,
+    issuer: pc.issuerText,
     serial: pc.cert.serialHex,
     notBefore: pc.validityText[0],
     notAfter: pc.validityText[1],
