@@ -311,3 +311,25 @@ describe('CA directory: missing CA files are clear errors', () => {
 });
 
 void NOW;
+
+describe('CA directory: a server certificate carries its host-name CN as a SAN', function () {
+  this.timeout(60_000);
+  it('issue --cn www.example.com --san DNS:api.example.com → both names, and our verify accepts either host', async () => {
+    const dir = tmpDir('wca-cnsan-');
+    try {
+      await ok(['init', 'ca', '--cn', 'CN Root', '--key-type', 'p256'], dir);
+      await ok(['issue', 'ca', '--cn', 'www.example.com', '--san', 'DNS:api.example.com', '--key-type', 'p256'], dir);
+      const text = opensslOk(['x509', '-noout', '-ext', 'subjectAltName', '-in', 'ca/certs/www.example.com.cert.pem'], { cwd: dir });
+      assert.match(text, /DNS:www.example.com, DNS:api.example.com/);
+      for (const host of ['www.example.com', 'api.example.com']) {
+        const v = await cli(['verify', 'ca/certs/www.example.com.cert.pem', '--ca', 'ca/certs/ca.cert.pem', '--host', host], { cwd: dir });
+        assert.equal(v.code, 0, v.stdout + v.stderr);
+      }
+      // A CN that is not a host name (a person, a service label) is not turned into a SAN.
+      await ok(['issue', 'ca', '--cn', 'Build Service', '--san', 'DNS:build.example.com', '--key-type', 'p256', '--name', 'build'], dir);
+      assert.match(opensslOk(['x509', '-noout', '-ext', 'subjectAltName', '-in', 'ca/certs/build.cert.pem'], { cwd: dir }), /^\s*DNS:build.example.com\s*$/m);
+    } finally {
+      rm(dir);
+    }
+  });
+});

@@ -438,12 +438,16 @@ function stripEmpty(d: DnInput): DnInput {
   return out;
 }
 
-/** Server certificates get a SAN from their CN when none is given (browsers ignore the CN); email certs their address. */
-function defaultSans(profile: Profile, subject: DnInput, sans: San[]): San[] {
+/**
+ * TLS server certificates always carry their host-name CN as a SAN: browsers ignore the CN, and
+ * a CN that is not among the SANs is refused by strict validators (CA/B Forum BR §7.1.4.3, and our
+ * own verify). Email certificates get their emailAddress.
+ */
+export function defaultSans(profile: Profile, subject: DnInput, sans: San[]): San[] {
   const out = dedupeSans(sans);
-  if ((profile === 'server' || profile === 'server+client') && !out.some((s) => s.type === 'dns' || s.type === 'ip')) {
+  if (profile === 'server' || profile === 'server+client') {
     const s = sanFromCommonName(subject.CN);
-    if (s) out.unshift(s);
+    if (s && !out.some((x) => x.type === s.type && x.value.toLowerCase() === s.value.toLowerCase())) out.unshift(s);
   }
   if (profile === 'email' && subject.emailAddress && !out.some((s) => s.type === 'email')) out.push({ type: 'email', value: subject.emailAddress });
   return out;
