@@ -71,6 +71,9 @@ function layout(dir, withCsr) {
   fs.writeFileSync(path.join(dir, 'crlnumber'), '1000\n');
 }
 
+/** The instant the seed's dates are chosen around; integration tests pin the extension's clock to it. */
+export const SEED_NOW = new Date('2026-03-02T10:00:00Z');
+
 const ecKey = (file) => ossl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file]);
 
 /** Creates the seed CA under `dir` (must not exist yet). Returns paths the tests use. */
@@ -83,13 +86,17 @@ export function seedCa(dir) {
   fs.writeFileSync(path.join(im, 'openssl.cnf'), CNF(im, 'policy_loose', true));
 
   ecKey(path.join(dir, 'private/ca.key.pem'));
-  ossl(['req', '-config', 'openssl.cnf', '-key', 'private/ca.key.pem', '-new', '-x509', '-days', '7300', '-sha256',
-    '-extensions', 'v3_ca', '-subj', '/CN=Seed Root CA', '-out', 'certs/ca.cert.pem'], dir);
+  // Every date is fixed (no wall clock): the root is self-signed through `openssl ca -selfsign`,
+  // which, unlike `req -x509` in OpenSSL 3.0, takes explicit start and end dates.
+  ossl(['req', '-config', 'openssl.cnf', '-key', 'private/ca.key.pem', '-new', '-sha256', '-subj', '/CN=Seed Root CA', '-out', 'root.csr.pem'], dir);
+  ossl(['ca', '-batch', '-config', 'openssl.cnf', '-selfsign', '-keyfile', 'private/ca.key.pem', '-extensions', 'v3_ca', '-notext', '-md', 'sha256',
+    '-startdate', '20250101000000Z', '-enddate', '20450101000000Z', '-in', 'root.csr.pem', '-out', 'certs/ca.cert.pem'], dir);
+  fs.rmSync(path.join(dir, 'root.csr.pem'));
 
   ecKey(path.join(im, 'private/intermediate.key.pem'));
   ossl(['req', '-config', 'intermediate/openssl.cnf', '-new', '-sha256', '-key', 'intermediate/private/intermediate.key.pem',
     '-subj', '/CN=Seed Intermediate CA', '-out', 'intermediate/csr/intermediate.csr.pem'], dir);
-  ossl(['ca', '-batch', '-config', 'openssl.cnf', '-extensions', 'v3_intermediate_ca', '-days', '3650', '-notext', '-md', 'sha256',
+  ossl(['ca', '-batch', '-config', 'openssl.cnf', '-extensions', 'v3_intermediate_ca', '-startdate', '20250101000000Z', '-enddate', '20400101000000Z', '-notext', '-md', 'sha256',
     '-in', 'intermediate/csr/intermediate.csr.pem', '-out', 'intermediate/certs/intermediate.cert.pem'], dir);
   fs.writeFileSync(path.join(im, 'certs/ca-chain.cert.pem'),
     fs.readFileSync(path.join(im, 'certs/intermediate.cert.pem'), 'utf8') + fs.readFileSync(path.join(dir, 'certs/ca.cert.pem'), 'utf8'));
@@ -101,11 +108,12 @@ export function seedCa(dir) {
     ossl(['ca', '-batch', '-config', 'intermediate/openssl.cnf', '-extensions', 'server_cert', '-notext', '-md', 'sha256',
       ...extra, '-in', `intermediate/csr/${cn}.csr.pem`, '-out', `intermediate/certs/${cn}.cert.pem`], dir);
   };
-  leaf('server.seed.test');
-  leaf('revoked.seed.test');
+  const current = ['-startdate', '20260101000000Z', '-enddate', '20270101000000Z'];
+  leaf('server.seed.test', current);
+  leaf('revoked.seed.test', current);
   leaf('old.seed.test', ['-startdate', '20200101000000Z', '-enddate', '20210101000000Z']);
-  const soon = new Date(Date.now() + 10 * 86400_000 + 3600_000);
-  leaf('soon.seed.test', ['-enddate', soon.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z']);
+  // SEED_NOW + 10 days + 1 hour: "expires in 10 days" when the tests pin the clock to SEED_NOW.
+  leaf('soon.seed.test', ['-startdate', '20260101000000Z', '-enddate', '20260312110000Z']);
   ossl(['ca', '-batch', '-config', 'intermediate/openssl.cnf', '-revoke', 'intermediate/certs/revoked.seed.test.cert.pem',
     '-crl_reason', 'keyCompromise'], dir);
   ossl(['ca', '-batch', '-config', 'intermediate/openssl.cnf', '-gencrl', '-out', 'intermediate/crl/intermediate.crl.pem'], dir);

@@ -3,11 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CaTreeNode } from '../../src/extension/tree/caTreeProvider';
-import { api, child, lines, openssl, show, untilTree, workspaceDir } from './helpers';
+import { NOW, api, child, lines, openssl, show, untilTree, workspaceDir } from './helpers';
 
 // The runner seeds openssl-ca/ with the openssl CLI (test/host/seed-ca.mjs): the tree must read a CA
 // directory that our code did not write.
 describe('tree on a CA made by openssl', () => {
+  // The seed's dates are fixed around helpers' NOW (= SEED_NOW in test/host/seed-ca.mjs).
+  before(async () => (await api()).setClock(() => NOW));
+  after(async () => (await api()).setClock(undefined));
+
   it('shows folder -> root CA -> intermediate CA -> issued certificates, requests and CRL with their status', async () => {
     const { tree } = await api();
     await tree.refresh();

@@ -4,7 +4,7 @@ import { ScriptedPrompter } from '../../src/extension/prompter';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UNTRUSTED_MESSAGE } from '../../src/extension/commands/command';
-import { EXTENSION_ID, api, child, lines, openssl, workspaceDir } from './helpers';
+import { EXTENSION_ID, NOW, api, child, lines, openssl, workspaceDir } from './helpers';
 
 /** Every file below dir with its size and mtime. */
 function snapshot(dir: string): string[] {
@@ -21,6 +21,10 @@ function snapshot(dir: string): string[] {
 
 // Runs in the "untrusted" pass: Workspace Trust is on and the folder is not trusted (Restricted Mode).
 describe('untrusted workspace (Restricted Mode)', () => {
+  // The seed's dates are fixed around helpers' NOW (= SEED_NOW in test/host/seed-ca.mjs).
+  before(async () => (await api()).setClock(() => NOW));
+  after(async () => (await api()).setClock(undefined));
+
   it('runs in Restricted Mode', () => {
     assert.equal(vscode.workspace.isTrusted, false);
   });
