@@ -19,9 +19,9 @@ import { REPO_ROOT, launchBrowser, log, mkRunDir, onShutdown, parseArgs, startCo
 
 let opts;
 try {
-  opts = parseArgs(process.argv.slice(2), { out: 'value', timeout: 'value', headed: 'flag', keep: 'flag', env: 'value' });
+  opts = parseArgs(process.argv.slice(2), { out: 'value', timeout: 'value', headed: 'flag', keep: 'flag', env: 'value', theme: 'value' });
 } catch (e) {
-  console.error(`${e.message}\nusage: viewer.mjs [--out <dir>] [--timeout <s>] [--headed] [--keep]`);
+  console.error(`${e.message}\nusage: viewer.mjs [--out <dir>] [--timeout <s>] [--headed] [--keep] [--theme light|hc]`);
   process.exit(2);
 }
 const outDir = path.resolve(opts.out ?? path.join(REPO_ROOT, 'docs/images'));
@@ -78,10 +78,17 @@ const results = [];
 let page;
 const dialogs = [];
 const cspViolations = [];
+// --theme light|hc runs the same checks in another built-in colour theme; screenshots get a suffix.
+const THEMES = { light: 'Default Light Modern', hc: 'Default High Contrast' };
+if (opts.theme && !THEMES[opts.theme]) {
+  console.error('--theme is light or hc');
+  process.exit(2);
+}
+const suffix = opts.theme ? `-${opts.theme}` : '';
 const shot = async (name) => {
   fs.mkdirSync(outDir, { recursive: true });
-  await page.screenshot({ path: path.join(outDir, `${name}.png`) });
-  return path.relative(REPO_ROOT, path.join(outDir, `${name}.png`));
+  await page.screenshot({ path: path.join(outDir, `${name}${suffix}.png`) });
+  return path.relative(REPO_ROOT, path.join(outDir, `${name}${suffix}.png`));
 };
 async function check(name, fn) {
   try {
@@ -144,7 +151,7 @@ async function untilViewer(what, ok, ms = 30000) {
 let exitCode = 2;
 try {
   const rootCount = makeWorkspace();
-  server = await startCodeServer({ runDir, env: opts.env });
+  server = await startCodeServer({ runDir, env: opts.env, settings: opts.theme ? { 'workbench.colorTheme': THEMES[opts.theme] } : {} });
   browser = await launchBrowser({ runDir, headless: !opts.headed, viewport: { width: 1400, height: 1000 } });
   page = browser.page;
   page.on('dialog', (d) => {
