@@ -423,8 +423,16 @@ function stateIcon(cert: CertModel, contextValue: string): vscode.ThemeIcon {
 }
 
 /** Certificate fields are attacker-controlled text: escape Markdown so they render as text. */
+/**
+ * Certificate text inside a tooltip: markdown characters escaped, and control characters (a
+ * newline could forge a "Status: valid" line) and bidi overrides (U+202E reverses what follows)
+ * shown as \uXXXX instead of acting.
+ */
 function md(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+  return s
+    .replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function day(d: Date): string {
