@@ -94,3 +94,26 @@ describe('core/ca/model (the CA tree model)', function () {
     assert.equal(groupCerts(certs, 'ca'), undefined);
   });
 });
+
+describe('core/ca/model: a root self-signed with `openssl ca -selfsign`', () => {
+  it('does not list the root as a certificate it issued (it records itself in its own index.txt)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wca-selfsign-'));
+    try {
+      for (const d of ['certs', 'newcerts', 'private']) fs.mkdirSync(path.join(dir, d));
+      fs.writeFileSync(path.join(dir, 'index.txt'), '');
+      fs.writeFileSync(path.join(dir, 'serial'), '1000\n');
+      fs.writeFileSync(path.join(dir, 'openssl.cnf'), `[ ca ]\ndefault_ca = d\n[ d ]\ndir = ${dir}\nnew_certs_dir = $dir/newcerts\ndatabase = $dir/index.txt\nserial = $dir/serial\ndefault_md = sha256\npolicy = p\n[ p ]\ncommonName = supplied\n[ req ]\ndistinguished_name = n\n[ n ]\n[ v3_ca ]\nbasicConstraints = critical, CA:true\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n`);
+      const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+      run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'private/ca.key.pem']);
+      run(['req', '-config', 'openssl.cnf', '-new', '-key', 'private/ca.key.pem', '-subj', '/CN=Selfsigned Root', '-out', 'root.csr']);
+      run(['ca', '-batch', '-config', 'openssl.cnf', '-selfsign', '-keyfile', 'private/ca.key.pem', '-extensions', 'v3_ca', '-startdate', '20250101000000Z', '-enddate', '20450101000000Z', '-in', 'root.csr', '-out', 'certs/ca.cert.pem', '-notext']);
+      assert.match(fs.readFileSync(path.join(dir, 'index.txt'), 'utf8'), /\t1000\tunknown\t\/CN=Selfsigned Root\n/, 'openssl recorded the root in its own index');
+      const ca = await loadCa(new NodeFilePort(), dir, [], NOW);
+      assert.equal(ca.cert?.label, 'Selfsigned Root');
+      assert.deepEqual(ca.issued.map((c) => c.label), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -289,9 +289,14 @@ export async function loadCa(port: FilePort, dir: string, childDirs: string[], n
     }
     const unplaced: IndexEntry[] = [];
     const bySerial = new Map<string, CertModel>();
+    // A root made with `openssl ca -selfsign` records its own certificate in its own index.txt:
+    // that line is the CA itself, not something it issued.
+    const ownSerial = own && nameKey(own.cert.subject) === nameKey(own.cert.issuer) ? normSerial(own.cert.serialHex) : undefined;
+    const ownCn = own ? nameAttr(own.cert.subject, OID.commonName) : undefined;
     for (const e of entries) {
       // (the CA's own certificate is in its parent's index.txt, where serials are counted separately)
       if (childSerials.has(e.serialHex)) continue;
+      if (ownSerial && e.serialHex === ownSerial && cnOfOneline(e.subject) === ownCn) continue;
       const base = fileBase(cnOfOneline(e.subject));
       let path: string | undefined;
       if (base && owner.get(base) === e) path = `${dir}/certs/${base}.cert.pem`;
