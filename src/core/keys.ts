@@ -78,7 +78,7 @@ export function exportPrivateKey(key: KeyObject, passphrase?: string): string {
 export function isEncryptedKey(data: Uint8Array | string): boolean {
   const text = typeof data === 'string' ? data : looksLikePem(data) ? Buffer.from(data).toString('utf8') : undefined;
   if (text === undefined) return isEncryptedPkcs8Der(Buffer.from(data as Uint8Array));
-  return /-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(text) || /Proc-Type:\s*4,ENCRYPTED/.test(text);
+  return /-{5}BEGIN ENCRYPTED PRIVATE KEY-{5}/.test(text) || /Proc-Type:\s*4,ENCRYPTED/.test(text);
 }
 
 function isEncryptedPkcs8Der(der: Buffer): boolean {
@@ -104,7 +104,7 @@ export function readPrivateKey(data: Uint8Array | string, passphrase?: string): 
   }
   if (looksLikePem(bytes)) {
     const blocks = splitPem(bytes.toString('utf8')).filter((b) => b.kind === 'privateKey');
-    if (blocks.length === 0) throw new PkiError('malformed', 'No private key found in the file (expected a "-----BEGIN ... PRIVATE KEY-----" block)');
+    if (blocks.length === 0) throw new PkiError('malformed', 'No private key found in the file (expected a "BEGIN ... PRIVATE KEY" PEM block)');
     const text = bytes.toString('utf8').slice(blocks[0].startOffset, blocks[0].endOffset);
     if (encrypted) checkPkcs8KdfCost(blocks[0].der);
     try {

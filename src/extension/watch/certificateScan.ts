@@ -58,7 +58,7 @@ const MAX_FILE_BYTES = 1_000_000;
 /** Private keys, requests and CRLs by name; the content check below catches the rest. */
 const NOT_A_CERT_NAME = /(\.key\.pem|\.key|\.csr\.pem|\.req\.pem|\.crl\.pem|\.combined\.pem|\.nopass\.key\.pem)$/i;
 const CERT_LABEL = /-----BEGIN (TRUSTED |X509 )?CERTIFICATE-----/;
-const PRIVATE_KEY_LABEL = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+const PRIVATE_KEY_LABEL = /-{5}BEGIN [A-Z ]*PRIVATE KEY-{5}/;
 
 /** True for a file name the scan looks at (the watcher's filter). */
 export function isCandidate(uri: vscode.Uri): boolean {
