@@ -17,7 +17,7 @@ import { OID } from './der/oids';
 import { ParsedCertificate, findExtension, parseCertificate } from './der/x509';
 import { isPkiError } from './errors';
 import { DEFAULT_WARN_DAYS, ExpiryStatus, expiryStatus } from './expiry';
-import { looksLikeDer } from './pem';
+import { looksLikeDer, markerFinder } from './pem';
 
 /** A span of text: 0-based lines and UTF-16 character offsets; the end is exclusive. */
 export interface TextRange {
@@ -209,16 +209,8 @@ interface PemHit {
 function scanPemBlocks(text: string, maxValueChars: number): PemHit[] {
   const out: PemHit[] = [];
   const begin = /-----BEGIN ([A-Z0-9 ]{1,40})-----/g;
-  // Memoised first occurrence at or after `from` (see scanPem in pem.ts): thousands of BEGIN
-  // lines before one END must not rescan the rest of the text each (quadratic).
-  const memo = new Map<string, number>();
-  const firstFrom = (marker: string, from: number): number => {
-    const known = memo.get(marker);
-    if (known !== undefined && (known < 0 || known >= from)) return known;
-    const at = text.indexOf(marker, from);
-    memo.set(marker, at);
-    return at;
-  };
+  // Memoised forward search (pem.ts): thousands of BEGIN lines before one END stay linear.
+  const firstFrom = markerFinder(text);
   let m: RegExpExecArray | null;
   while ((m = begin.exec(text))) {
     const label = m[1];

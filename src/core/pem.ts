@@ -100,18 +100,7 @@ export function scanPem(text: string): (PemBlock | PemBlockError)[] {
     }
     return lineNo;
   };
-  // First occurrence of a marker at or after `from`, memoised: a file of thousands of BEGIN lines
-  // and one END at the bottom must not rescan the whole rest of the text per BEGIN (quadratic:
-  // 5,000 BEGIN lines took 1 s per call before). A hit found from an earlier position that lies
-  // at or after `from` is still the first one after `from`; a miss stays a miss.
-  const memo = new Map<string, number>();
-  const firstFrom = (marker: string, from: number): number => {
-    const known = memo.get(marker);
-    if (known !== undefined && (known < 0 || known >= from)) return known;
-    const at = text.indexOf(marker, from);
-    memo.set(marker, at);
-    return at;
-  };
+  const firstFrom = markerFinder(text);
   let m: RegExpExecArray | null;
   while ((m = begin.exec(text))) {
     const label = m[1];
@@ -218,6 +207,24 @@ export function splitPem(text: string): PemBlock[] {
     blocks.push(b);
   }
   return blocks;
+}
+
+/**
+ * `firstFrom(marker, from)`: the first occurrence of `marker` at or after `from`, memoised. A file
+ * of thousands of BEGIN lines and one END at the bottom must not rescan the rest of the text per
+ * BEGIN (quadratic: 5,000 BEGIN lines took 1 s per call before). A hit found from an earlier
+ * position that lies at or after `from` is still the first one after `from`; a miss stays a miss.
+ * Callers must ask with non-decreasing `from` per marker (a forward scan).
+ */
+export function markerFinder(text: string): (marker: string, from: number) => number {
+  const memo = new Map<string, number>();
+  return (marker, from) => {
+    const known = memo.get(marker);
+    if (known !== undefined && (known < 0 || known >= from)) return known;
+    const at = text.indexOf(marker, from);
+    memo.set(marker, at);
+    return at;
+  };
 }
 
 /** Encodes DER as PEM with 64-character lines and a trailing newline. */

@@ -6,7 +6,7 @@
  * literals only against iPAddress entries. Name constraints follow RFC 5280 §4.2.1.10.
  */
 import { isIP } from 'node:net';
-import type { GeneralName } from '../der/extensions';
+import { type GeneralName, formatIp } from '../der/extensions';
 import type { ParsedName } from '../der/name';
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -68,26 +68,7 @@ export function parseIp(text: string): Buffer | undefined {
 
 /** Canonical text of an address (RFC 5952 for IPv6), as CA/B Forum BR §7.1.4.3 wants it in a CN. */
 export function ipText(b: Buffer): string {
-  if (b.length === 4) return Array.from(b).join('.');
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i).toString(16));
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+  return formatIp(b);
 }
 
 /** Does the presented identifier `pattern` cover the reference host `host` (both lower case)? */
