@@ -82,11 +82,6 @@ async function main() {
   }
   await Promise.all(builds.map((b) => esbuild.build(b)));
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
-  if (webviewEntries.length) {
-    // The viewer's icons: codicon.css + codicon.ttf next to the webview bundle (no network).
-    const from = path.join(path.dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
-    for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, f), path.join('dist', 'webview', f));
-  }
 }
 
 main().catch((e) => {

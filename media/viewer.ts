@@ -75,16 +75,12 @@ function post(m: FromWebview): void {
   vscode.postMessage(m);
 }
 
-/** A button with an optional codicon (decorative: hidden from screen readers, the label says it). */
-function button(label: string, onClick: () => void, cls = 'secondary', title?: string, icon?: string): HTMLButtonElement {
-  const b = h('button', { class: `btn ${cls}`, attrs: { type: 'button', ...(title ? { title, 'aria-label': title } : {}) }, on: { click: onClick } });
-  if (icon) b.appendChild(h('span', { class: `codicon codicon-${icon}`, attrs: { 'aria-hidden': 'true' } }));
-  b.appendChild(document.createTextNode(label));
-  return b;
+function button(label: string, onClick: () => void, cls = 'secondary', title?: string): HTMLButtonElement {
+  return h('button', { class: `btn ${cls}`, attrs: { type: 'button', ...(title ? { title, 'aria-label': title } : {}) }, on: { click: onClick } }, label);
 }
 
 function copyButton(what: string, text: string): HTMLButtonElement {
-  return button('Copy', () => post({ type: 'copy', what, text }), 'icon copy', `Copy ${what}`, 'copy');
+  return button('Copy', () => post({ type: 'copy', what, text }), 'icon copy', `Copy ${what}`);
 }
 
 function date(iso: string | undefined): string {
@@ -370,7 +366,7 @@ function chainSection(b: BlockView): HTMLElement {
   const where = state?.chainFile ? h('p', { class: 'muted small' }, 'Trusted roots from ', mono(state.chainFile), ' (its intermediates are used to build the path).') : h('p', { class: 'muted small' }, 'No ca-chain.cert.pem found nearby: choose one.');
   return section('Chain validation', [
     where,
-    h('div', { class: 'row' }, h('label', { attrs: { for: `host-${b.index}` } }, 'Host'), input, button('Validate', () => requestChain(b.index), 'primary', undefined, 'check-all'), button('Choose chain file…', () => requestChain(b.index, true), 'secondary', undefined, 'folder-opened')),
+    h('div', { class: 'row' }, h('label', { attrs: { for: `host-${b.index}` } }, 'Host'), input, button('Validate', () => requestChain(b.index), 'primary'), button('Choose chain file…', () => requestChain(b.index, true))),
     slot,
   ]);
 }
@@ -428,7 +424,7 @@ function csrView(b: Extract<BlockView, { kind: 'csr' }>): HTMLElement[] {
     ? h('span', { class: 'badge valid' }, '✓ signature valid')
     : h('span', null, h('span', { class: 'badge expired' }, '✗ signature does not verify'), c.signatureProblem ? ` ${c.signatureProblem}` : '');
   const sign = state?.canSign
-    ? button('Sign this CSR…', () => post({ type: 'signCsr' }), 'primary', undefined, 'pass')
+    ? button('Sign this CSR…', () => post({ type: 'signCsr' }), 'primary')
     : h('span', { class: 'muted' }, 'Trust this workspace to sign requests.');
   return [
     heading(b, sig),
@@ -530,7 +526,7 @@ function pkcs12View(b: Extract<BlockView, { kind: 'pkcs12' }>): HTMLElement[] {
         { class: 'callout' },
         h('p', null, b.error?.message ?? 'This PKCS#12 file is protected by a password.'),
         h('p', { class: 'muted small' }, 'The password is asked for in VS Code\'s own input box, never in this page.'),
-        button('Enter password…', () => post({ type: 'unlockPkcs12' }), 'primary', undefined, 'key'),
+        button('Enter password…', () => post({ type: 'unlockPkcs12' }), 'primary'),
       ),
     ];
   }
@@ -671,7 +667,7 @@ function errorView(s: ViewState): HTMLElement {
     { class: 'error-view', attrs: { role: 'alert' } },
     h('h1', { attrs: { id: 'file-title' } }, `Cannot show ${s.fileName}`),
     h('p', null, s.error ?? 'Unknown problem.'),
-    h('div', { class: 'row' }, button('Open as Text', () => post({ type: 'openAsText' }), 'primary', undefined, 'go-to-file')),
+    h('div', { class: 'row' }, button('Open as Text', () => post({ type: 'openAsText' }), 'primary')),
   );
 }
 
@@ -693,7 +689,7 @@ function render(reason: 'init' | 'update'): void {
     h('span', { class: 'muted' }, summaryLine(s)),
     h('span', { class: 'spacer' }),
     h('span', { class: 'notice', attrs: { id: 'notice', role: 'status', 'aria-live': 'polite' } }),
-    button('Open as Text', () => post({ type: 'openAsText' }), 'secondary', 'Reopen this file in the text editor', 'go-to-file'),
+    button('Open as Text', () => post({ type: 'openAsText' }), 'secondary', 'Reopen this file in the text editor'),
   );
   if (s.blocks.length === 1) {
     app.replaceChildren(top, detailFor(s));

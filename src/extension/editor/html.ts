@@ -22,8 +22,6 @@ export function viewerHtml(webview: vscode.Webview, extensionUri: vscode.Uri, ti
   const n = nonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'viewer.js'));
   const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'viewer.css'));
-  // Codicons (font + CSS from @vscode/codicons, copied into dist/webview by esbuild.js).
-  const icons = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'codicon.css'));
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource}`,
@@ -37,7 +35,6 @@ export function viewerHtml(webview: vscode.Webview, extensionUri: vscode.Uri, ti
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttr(icons.toString())}">
 <link rel="stylesheet" href="${escapeAttr(css.toString())}">
 <title>${escapeAttr(title)}</title>
 </head>
