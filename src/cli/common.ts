@@ -113,6 +113,22 @@ export function subjectOpt(p: Parsed): DnInput {
   return dn;
 }
 
+/**
+ * Reads an input file named on the command line (relative to the cwd). Errors name the file and
+ * what it was for: a missing file or a folder is unreadable input (exit 2), anything else an I/O
+ * failure.
+ */
+export function readInput(io: CliIo, file: string, what: string): Buffer {
+  try {
+    return fs.readFileSync(path.resolve(io.cwd, file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new PkiError('not-found', `cannot read ${what} ${file}: no such file`);
+    if (code === 'EISDIR') throw new PkiError('usage', `cannot read ${what} ${file}: it is a folder`);
+    throw new PkiError('io', `cannot read ${what} ${file}: ${(e as Error).message}`);
+  }
+}
+
 export function resolvePath(io: CliIo, p: string): string {
   return path.resolve(io.cwd, p);
 }

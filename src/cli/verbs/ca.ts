@@ -1,13 +1,11 @@
 /** CA verbs: init, intermediate, issue, sign, revoke, crl, renew, chain. */
-import * as fs from 'node:fs';
 import { createIntermediate, generateCrl, initRoot, issue, rebuildChain, renew, revoke, signCsr } from '../../core/ca/ca';
 import { parseReason } from '../../core/crl';
 import { PROFILES, Profile, isProfile } from '../../core/issue';
 import { parseSans } from '../../core/san';
-import { PkiError } from '../../core/errors';
 import { OptionSpec, Parsed, flag, int, list, parseArgs, str, usageError } from '../args';
-import { CA_PASS_OPTS, KEY_OPTS, PASS_OPTS, SUBJECT_OPTS, caContext, helpText, keyTypeOpt, passphraseFrom, printResult, resolvePath, show, subjectOpt } from '../common';
-import { CliIo, Verb } from '../io';
+import { CA_PASS_OPTS, caContext, helpText, KEY_OPTS, keyTypeOpt, PASS_OPTS, passphraseFrom, printResult, readInput, resolvePath, show, SUBJECT_OPTS, subjectOpt } from '../common';
+import { Verb } from '../io';
 
 const JSON_OPT: OptionSpec = { name: 'json', help: 'print the result as JSON' };
 const FORCE_OPT: OptionSpec = { name: 'force', help: 'overwrite existing files' };
@@ -18,14 +16,6 @@ function needDir(p: Parsed, verb: string): string {
   const d = p.positionals[0];
   if (!d) throw usageError(`${verb} needs the CA folder, e.g. workspace-ca ${verb} ca`);
   return d;
-}
-
-function readInput(io: CliIo, file: string, what: string): Buffer {
-  try {
-    return fs.readFileSync(resolvePath(io, file));
-  } catch {
-    throw new PkiError('not-found', `cannot read ${what} ${file}`);
-  }
 }
 
 function warnUnencrypted(pass: string | undefined): string[] {

@@ -2,27 +2,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createCsr } from '../../core/csr';
-import { PkiError } from '../../core/errors';
 import { buildPkcs12, certsToPem, fullchain, keyAndCertsPem, readCertificates } from '../../core/export';
 import { exportPrivateKey, generateKeyPair, isEncryptedKey, readPrivateKey } from '../../core/keys';
 import { parseSans } from '../../core/san';
 import { NodeFilePort } from '../../node/nodeFilePort';
 import { flag, list, parseArgs, str, usageError } from '../args';
-import { KEY_OPTS, PASS_OPTS, SUBJECT_OPTS, helpText, keyTypeOpt, passphraseFrom, printResult, resolvePath, show, subjectOpt } from '../common';
+import { helpText, KEY_OPTS, keyTypeOpt, PASS_OPTS, passphraseFrom, printResult, readInput, resolvePath, show, SUBJECT_OPTS, subjectOpt } from '../common';
 import { CliIo, Verb } from '../io';
 
 const port = new NodeFilePort();
 
-function readFileOrFail(io: CliIo, file: string, what: string): Buffer {
-  try {
-    return fs.readFileSync(resolvePath(io, file));
-  } catch {
-    throw new PkiError('not-found', `cannot read ${what} ${file}`);
-  }
-}
-
 async function openKey(io: CliIo, file: string, pass: () => Promise<string | undefined>): Promise<ReturnType<typeof readPrivateKey>> {
-  const bytes = readFileOrFail(io, file, 'the private key');
+  const bytes = readInput(io, file, 'the private key');
   const p = isEncryptedKey(bytes) ? await pass() : undefined;
   return readPrivateKey(bytes, p);
 }
@@ -101,10 +92,10 @@ export const exportVerb: Verb = {
     const format = str(p, 'format');
     if (!format || !['der', 'p12', 'fullchain', 'pem'].includes(format)) throw usageError('--format must be der, p12, fullchain or pem');
     const certPath = resolvePath(io, certFile);
-    const [leaf] = readCertificates(readFileOrFail(io, certFile, 'the certificate'));
+    const [leaf] = readCertificates(readInput(io, certFile, 'the certificate'));
     const certDir = path.dirname(certPath);
     const chainFile = str(p, 'chain') ?? path.join(certDir, 'ca-chain.cert.pem');
-    const chain = fs.existsSync(resolvePath(io, chainFile)) ? readCertificates(readFileOrFail(io, chainFile, 'the chain')) : [];
+    const chain = fs.existsSync(resolvePath(io, chainFile)) ? readCertificates(readInput(io, chainFile, 'the chain')) : [];
     const base = path.basename(certPath).replace(/\.cert\.pem$|\.crt$|\.pem$|\.cer$/, '');
     const keyFile = str(p, 'key') ?? path.join(certDir, '..', 'private', `${base}.key.pem`);
     const out = str(p, 'out');

@@ -3,14 +3,11 @@
  * PKCS#12 file and prints it the way a compact `openssl x509 -text` would (or JSON with --json).
  * Printing only: src/core/decode does the work.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { decodeFile } from '../../core/decode';
-import { PkiError } from '../../core/errors';
 import type { CertificateInfo, CrlInfo, CsrInfo, DecodedBlock, ExtensionInfo, NameInfo, PrivateKeyInfo, PublicKeyInfo } from '../../core/types';
 import { flag, parseArgs, usageError } from '../args';
-import { PASS_OPTS, passphraseFrom } from '../common';
-import { CliIo, Verb } from '../io';
+import { PASS_OPTS, passphraseFrom, readInput } from '../common';
+import { Verb } from '../io';
 import { safeField, safeJson } from '../terminal';
 
 const OPTS = [{ name: 'json', help: 'print the decoded blocks as JSON' }, ...PASS_OPTS];
@@ -154,17 +151,6 @@ export function blockText(b: DecodedBlock): string[] {
   }
 }
 
-function readInput(file: string, io: CliIo): Buffer {
-  try {
-    return fs.readFileSync(path.resolve(io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new PkiError('not-found', `${file}: no such file`);
-    if (code === 'EISDIR') throw new PkiError('usage', `${file} is a directory`);
-    throw new PkiError('io', `${file}: cannot read (${code ?? String(e)})`);
-  }
-}
-
 export const inspectVerb: Verb = {
   name: 'inspect',
   summary: 'decode certificates, CSRs, CRLs, keys, PKCS#7 and PKCS#12 files',
@@ -174,7 +160,7 @@ export const inspectVerb: Verb = {
     const file = p.positionals[0];
     if (!file) throw usageError('which file? workspace-ca inspect <file>');
     const password = passphraseFrom(p, io);
-    const bytes = readInput(file, io);
+    const bytes = readInput(io, file, 'the file');
     let blocks = decodeFile(bytes, { fileName: file, password });
     if (password === undefined && io.prompt && blocks.some((b) => b.error?.code === 'passphrase-required')) {
       const answer = await io.prompt('PKCS#12 password: ');

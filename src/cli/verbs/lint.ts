@@ -3,16 +3,14 @@
  * Lints every certificate in the files (src/core/lint.ts). Exit 0 no error-level finding,
  * 1 at least one error, 2 usage error or unreadable input.
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { IndexEntry, parseIndex } from '../../core/ca/indexTxt';
 import { ParsedCertificate, parseCertificate } from '../../core/der/x509';
 import { PkiError } from '../../core/errors';
 import { CertificateLint, Finding, lintFile } from '../../core/lint';
 import { certificatesFromBytes } from '../../core/verify';
 import { OptionSpec, flag, int, list, parseArgs, str, usageError } from '../args';
-import { helpText } from '../common';
-import { CliIo, Verb } from '../io';
+import { helpText, readInput } from '../common';
+import { Verb } from '../io';
 import { parseAt } from './verify';
 
 const SPECS: OptionSpec[] = [
@@ -23,15 +21,6 @@ const SPECS: OptionSpec[] = [
   { name: 'no-expiry', help: 'leave out expired / expiring / not-yet-valid findings' },
   { name: 'json', help: 'print one JSON object' },
 ];
-
-function readInput(io: CliIo, file: string, what: string): Buffer {
-  try {
-    return readFileSync(path.resolve(io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PkiError(code === 'ENOENT' ? 'not-found' : 'io', `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
 
 function withFile(file: string, fn: () => CertificateLint[]): CertificateLint[] {
   try {

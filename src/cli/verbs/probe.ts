@@ -4,14 +4,11 @@
  * Exit 0 valid and complete (and the expected certificate), 1 otherwise or when the connection
  * fails, 2 usage error or unreadable input.
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { PkiError } from '../../core/errors';
 import { ProbeResult, parseProbeTarget, probeTls } from '../../core/probe';
 import { certificatesFromBytes } from '../../core/verify';
 import { OptionSpec, flag, list, parseArgs, str, usageError } from '../args';
-import { helpText } from '../common';
-import { CliIo, Verb } from '../io';
+import { helpText, readInput } from '../common';
+import { Verb } from '../io';
 import { formatFindings } from './lint';
 import { parseAt } from './verify';
 
@@ -23,15 +20,6 @@ const SPECS: OptionSpec[] = [
   { name: 'at', value: true, arg: 'TIME', help: 'validation time, ISO 8601 (default: now)' },
   { name: 'json', help: 'print one JSON object' },
 ];
-
-function readInput(io: CliIo, file: string, what: string): Buffer {
-  try {
-    return readFileSync(path.resolve(io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PkiError(code === 'ENOENT' ? 'not-found' : 'io', `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
 
 function timeoutOpt(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

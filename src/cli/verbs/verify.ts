@@ -4,11 +4,10 @@
  * Exit 0 valid, 1 invalid (reasons printed), 2 usage error or unreadable input.
  */
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { PkiError } from '../../core/errors';
 import { PURPOSES, Purpose, VerifyResult, verifyFiles } from '../../core/verify';
 import { flag, list, parseArgs, str, usageError } from '../args';
-import { CliIo, Verb } from '../io';
+import { Verb } from '../io';
+import { readInput } from '../common';
 
 const SPECS = [
   { name: 'ca', value: true, repeat: true, arg: 'FILE', help: 'trusted certificates (a root, or a ca-chain file: every certificate in it is trusted)' },
@@ -37,15 +36,6 @@ Examples:
   workspace-ca verify certs/www.cert.pem --ca certs/ca-chain.cert.pem --host www.example.com
   workspace-ca verify server.pem --ca root.pem --untrusted intermediate.pem --json
 `;
-
-function readInput(io: CliIo, file: string, what: string): Buffer {
-  try {
-    return readFileSync(path.resolve(io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PkiError(code === 'ENOENT' ? 'not-found' : 'io', `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
 
 /** Parses --at: ISO 8601 with a date and, optionally, a time and zone (UTC when none is given). */
 export function parseAt(v: string): Date {
