@@ -9,6 +9,7 @@
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
+const { codiconsPlugin } = require('./scripts/codicons');
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -62,7 +63,7 @@ const webviewEntries = listFiles('media', '.ts').filter((f) => !f.endsWith('.d.t
 if (webviewEntries.length) {
   builds.push({
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production,
-    logLevel: 'warning', entryPoints: webviewEntries, outdir: 'dist/webview',
+    logLevel: 'warning', entryPoints: webviewEntries, outdir: 'dist/webview', plugins: [codiconsPlugin()],
   });
 }
 if (args.has('--bench')) {
@@ -70,7 +71,7 @@ if (args.has('--bench')) {
 }
 if (withTests) {
   const unit = listFiles('test/unit', '.test.ts');
-  if (unit.length) builds.push({ ...common, sourcemap: true, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', external: ['mocha'] });
+  if (unit.length) builds.push({ ...common, sourcemap: true, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', external: ['mocha', '@vscode/codicons'] });
   const integ = listFiles('test/integration', '.ts');
   if (integ.length) builds.push({ ...common, sourcemap: true, entryPoints: integ, outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'] });
 }

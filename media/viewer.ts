@@ -19,6 +19,7 @@ import type {
   ViewState,
 } from '../src/shared/protocol';
 import { assertNever } from '../src/shared/protocol';
+import { ICONS, type IconName } from 'codicons:viewer';
 import type { Asn1Node, CertificateInfo, ExtensionInfo, ExtensionValue, GeneralNameInfo, NameInfo } from '../src/core/types';
 
 interface VsCodeApi {
@@ -75,12 +76,40 @@ function post(m: FromWebview): void {
   vscode.postMessage(m);
 }
 
-function button(label: string, onClick: () => void, cls = 'secondary', title?: string): HTMLButtonElement {
-  return h('button', { class: `btn ${cls}`, attrs: { type: 'button', ...(title ? { title, 'aria-label': title } : {}) }, on: { click: onClick } }, label);
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * A codicon as inline SVG (path data bundled from @vscode/codicons, see media/codicons.d.ts):
+ * decorative, so hidden from screen readers; the text next to it says what it means. It takes the
+ * colour of its text (currentColor), so it follows the theme.
+ */
+function icon(name: IconName, cls = ''): SVGSVGElement {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('class', `codicon codicon-${name}${cls ? ` ${cls}` : ''}`);
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('width', '16');
+  svg.setAttribute('height', '16');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  for (const p of ICONS[name]) {
+    const path = document.createElementNS(SVG_NS, 'path');
+    path.setAttribute('d', p.d);
+    if (p.evenOdd) {
+      path.setAttribute('fill-rule', 'evenodd');
+      path.setAttribute('clip-rule', 'evenodd');
+    }
+    svg.appendChild(path);
+  }
+  return svg;
+}
+
+/** A button with an optional leading codicon. */
+function button(label: string, onClick: () => void, cls = 'secondary', title?: string, iconName?: IconName): HTMLButtonElement {
+  return h('button', { class: `btn ${cls}`, attrs: { type: 'button', ...(title ? { title, 'aria-label': title } : {}) }, on: { click: onClick } }, iconName ? icon(iconName) : false, label);
 }
 
 function copyButton(what: string, text: string): HTMLButtonElement {
-  return button('Copy', () => post({ type: 'copy', what, text }), 'icon copy', `Copy ${what}`);
+  return button('Copy', () => post({ type: 'copy', what, text }), 'icon copy', `Copy ${what}`, 'copy');
 }
 
 function date(iso: string | undefined): string {
@@ -284,7 +313,7 @@ function fillAsn1(body: HTMLElement, block: number): void {
 // ---------------------------------------------------------------- chain panel
 
 const STATUS_WORD: Record<string, string> = { pass: 'pass', fail: 'fail', skip: 'skipped' };
-const STATUS_ICON: Record<string, string> = { pass: '✓', fail: '✗', skip: '–' };
+const STATUS_ICON: Record<string, IconName> = { pass: 'pass', fail: 'error', skip: 'circle-slash' };
 
 function chainResultView(c: ChainView | undefined, pending: boolean): HTMLElement {
   const out = h('div', { class: 'chain-result', attrs: { 'aria-live': 'polite' } });
@@ -297,15 +326,15 @@ function chainResultView(c: ChainView | undefined, pending: boolean): HTMLElemen
     return out;
   }
   if (c.problem) {
-    out.append(h('div', { class: 'verdict fail' }, h('strong', null, 'Cannot validate: '), c.problem));
+    out.append(h('div', { class: 'verdict fail' }, icon('warning', 'status-icon fail'), ' ', h('strong', null, 'Cannot validate: '), c.problem));
     return out;
   }
   const firstFail = c.checks.find((x) => x.status === 'fail');
   const forHost = c.host ? ` for ${c.host}` : '';
   out.append(
     c.valid
-      ? h('div', { class: 'verdict pass' }, h('strong', null, `✓ Valid chain${forHost}`), ` — ${c.chain.length} certificate${c.chain.length === 1 ? '' : 's'}, trusted through ${c.chainFile ?? 'the chain file'}`)
-      : h('div', { class: 'verdict fail' }, h('strong', null, `✗ Not valid${forHost}: `), firstFail ? firstFail.message : 'see the checks below', firstFail?.fix ? h('div', { class: 'fix' }, `Fix: ${firstFail.fix}`) : false),
+      ? h('div', { class: 'verdict pass' }, icon('pass', 'status-icon pass'), ' ', h('strong', null, `Valid chain${forHost}`), ` — ${c.chain.length} certificate${c.chain.length === 1 ? '' : 's'}, trusted through ${c.chainFile ?? 'the chain file'}`)
+      : h('div', { class: 'verdict fail' }, icon('error', 'status-icon fail'), ' ', h('strong', null, `Not valid${forHost}: `), firstFail ? firstFail.message : 'see the checks below', firstFail?.fix ? h('div', { class: 'fix' }, `Fix: ${firstFail.fix}`) : false),
   );
   if (c.chain.length) {
     const ol = h('ol', { class: 'chain' });
@@ -329,7 +358,7 @@ function chainResultView(c: ChainView | undefined, pending: boolean): HTMLElemen
         h(
           'tr',
           { class: `check ${k.status}` },
-          h('td', { class: 'status' }, h('span', { class: `status-icon ${k.status}`, attrs: { 'aria-hidden': 'true' } }, STATUS_ICON[k.status] ?? '?'), ` ${STATUS_WORD[k.status] ?? k.status}`),
+          h('td', { class: 'status' }, icon(STATUS_ICON[k.status] ?? 'warning', `status-icon ${k.status}`), ` ${STATUS_WORD[k.status] ?? k.status}`),
           h('td', null, k.id),
           h('td', null, k.subject || '—'),
           h('td', null, k.message, k.fix && k.status === 'fail' ? h('div', { class: 'fix' }, `Fix: ${k.fix}`) : false),
@@ -366,7 +395,7 @@ function chainSection(b: BlockView): HTMLElement {
   const where = state?.chainFile ? h('p', { class: 'muted small' }, 'Trusted roots from ', mono(state.chainFile), ' (its intermediates are used to build the path).') : h('p', { class: 'muted small' }, 'No ca-chain.cert.pem found nearby: choose one.');
   return section('Chain validation', [
     where,
-    h('div', { class: 'row' }, h('label', { attrs: { for: `host-${b.index}` } }, 'Host'), input, button('Validate', () => requestChain(b.index), 'primary'), button('Choose chain file…', () => requestChain(b.index, true))),
+    h('div', { class: 'row' }, h('label', { attrs: { for: `host-${b.index}` } }, 'Host'), input, button('Validate', () => requestChain(b.index), 'primary', undefined, 'check-all'), button('Choose chain file…', () => requestChain(b.index, true), 'secondary', undefined, 'folder-opened')),
     slot,
   ]);
 }
@@ -421,10 +450,10 @@ function csrView(b: Extract<BlockView, { kind: 'csr' }>): HTMLElement[] {
   const c = b.info;
   if (!c) return [];
   const sig = c.signatureValid
-    ? h('span', { class: 'badge valid' }, '✓ signature valid')
-    : h('span', null, h('span', { class: 'badge expired' }, '✗ signature does not verify'), c.signatureProblem ? ` ${c.signatureProblem}` : '');
+    ? h('span', { class: 'badge valid' }, icon('verified'), ' signature valid')
+    : h('span', null, h('span', { class: 'badge expired' }, icon('error'), ' signature does not verify'), c.signatureProblem ? ` ${c.signatureProblem}` : '');
   const sign = state?.canSign
-    ? button('Sign this CSR…', () => post({ type: 'signCsr' }), 'primary')
+    ? button('Sign this CSR…', () => post({ type: 'signCsr' }), 'primary', undefined, 'pass')
     : h('span', { class: 'muted' }, 'Trust this workspace to sign requests.');
   return [
     heading(b, sig),
@@ -489,7 +518,7 @@ function privateKeyView(b: Extract<BlockView, { kind: 'privateKey' }>): HTMLElem
   const k = b.info;
   if (!k) return [];
   return [
-    heading(b, k.encrypted ? h('span', { class: 'badge valid' }, 'encrypted') : h('span', { class: 'badge expiring' }, 'not encrypted')),
+    heading(b, k.encrypted ? h('span', { class: 'badge valid' }, icon('lock'), ' encrypted') : h('span', { class: 'badge expiring' }, icon('unlock'), ' not encrypted')),
     section('Private key', fields([
       ['Type', k.description],
       ['Size', k.bits ? `${k.bits} bits` : undefined],
@@ -526,7 +555,7 @@ function pkcs12View(b: Extract<BlockView, { kind: 'pkcs12' }>): HTMLElement[] {
         { class: 'callout' },
         h('p', null, b.error?.message ?? 'This PKCS#12 file is protected by a password.'),
         h('p', { class: 'muted small' }, 'The password is asked for in VS Code\'s own input box, never in this page.'),
-        button('Enter password…', () => post({ type: 'unlockPkcs12' }), 'primary'),
+        button('Enter password…', () => post({ type: 'unlockPkcs12' }), 'primary', undefined, 'key'),
       ),
     ];
   }
@@ -667,7 +696,7 @@ function errorView(s: ViewState): HTMLElement {
     { class: 'error-view', attrs: { role: 'alert' } },
     h('h1', { attrs: { id: 'file-title' } }, `Cannot show ${s.fileName}`),
     h('p', null, s.error ?? 'Unknown problem.'),
-    h('div', { class: 'row' }, button('Open as Text', () => post({ type: 'openAsText' }), 'primary')),
+    h('div', { class: 'row' }, button('Open as Text', () => post({ type: 'openAsText' }), 'primary', undefined, 'go-to-file')),
   );
 }
 
@@ -689,7 +718,7 @@ function render(reason: 'init' | 'update'): void {
     h('span', { class: 'muted' }, summaryLine(s)),
     h('span', { class: 'spacer' }),
     h('span', { class: 'notice', attrs: { id: 'notice', role: 'status', 'aria-live': 'polite' } }),
-    button('Open as Text', () => post({ type: 'openAsText' }), 'secondary', 'Reopen this file in the text editor'),
+    button('Open as Text', () => post({ type: 'openAsText' }), 'secondary', 'Reopen this file in the text editor', 'go-to-file'),
   );
   if (s.blocks.length === 1) {
     app.replaceChildren(top, detailFor(s));

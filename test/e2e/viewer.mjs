@@ -171,6 +171,14 @@ try {
     for (const want of ['www.example.com', 'Example Intermediate CA', 'expires in', 'Subject alternative names (2)', 'SHA-256', 'Example Root CA']) {
       if (!text.includes(want)) throw new Error(`"${want}" missing`);
     }
+    // Codicons are drawn (inline SVG from @vscode/codicons): on the buttons and on every check.
+    const copyIcon = await viewer().locator('button.copy svg.codicon-copy').first().boundingBox();
+    if (!copyIcon || copyIcon.width < 10 || copyIcon.width > 20 || copyIcon.height < 10) throw new Error(`the Copy button's codicon is not drawn (box ${JSON.stringify(copyIcon)})`);
+    const passIcons = await viewer().locator('tr.check.pass svg.codicon-pass').count();
+    if (passIcons < 5) throw new Error(`only ${passIcons} passed checks carry the pass codicon`);
+    for (const sel of ['.verdict.pass svg.codicon-pass', 'button svg.codicon-check-all', 'button svg.codicon-go-to-file']) {
+      if ((await viewer().locator(sel).count()) < 1) throw new Error(`no ${sel}`);
+    }
     await showChainPanel();
     return await shot('viewer-certificate-valid-chain');
   });
