@@ -3,7 +3,10 @@
  * verdict and the user-facing message of the check that decides it.
  */
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { ParsedName, formatName, nameKey } from '../../src/core/der/name';
 import { OID } from '../../src/core/der/oids';
+import { parseIp } from '../../src/core/verify/names';
 import { Check, CheckId, TrustStore, VerifyResult, verifyChain, verifyFiles } from '../../src/core/verify';
 import { DAY, NOW, TestCert, makeCert, standardChain, testKey } from './verify-helpers';
 
@@ -528,6 +531,71 @@ describe('TrustStore', () => {
     otherInter.der.copy(buf); // the caller reuses its buffer for another certificate
     const r = store.verify({ leaf: good.leaf.der, intermediates: [buf], now: NOW, host: 'www.example.com' });
     assert.equal(r.valid, false, 'the intermediate that made it valid is gone from the buffer');
+  });
+});
+
+describe('name chaining and identifiers (RFC 5280 §7.1)', () => {
+  const name = (...rdns: [string, string][][]): ParsedName => ({
+    rdns: rdns.map((rdn) => rdn.map(([oid, value]) => ({ oid, type: oid, value, tag: 0x0c }))),
+    der: Buffer.from(JSON.stringify(rdns)),
+  });
+
+  it('matches issuer to subject case-insensitively with whitespace folded', () => {
+    const root = makeCert({ cn: 'Example Root CA', key: testKey('p256', 'fold-root'), notAfter: new Date(NOW.getTime() + 3650 * DAY) });
+    const inter = makeCert({ cn: 'Example Intermediate CA', key: testKey('p256', 'fold-inter'), issuer: root, ca: { pathLen: 0 } });
+    const leaf = makeCert({ cn: 'www.example.com', key: testKey('p256', 'fold-leaf'), issuer: inter, issuerCn: '  example\tINTERMEDIATE   ca ', san: [{ dns: 'www.example.com' }] });
+    const r = verifyChain({ leaf: leaf.der, anchors: [root.der], intermediates: [inter.der], now: NOW, host: 'www.example.com' });
+    assert.equal(r.valid, true, failures(r).map((f) => f.message).join(' | '));
+    assert.deepEqual(r.chain.map((c) => c.subject), ['CN=www.example.com', 'CN=Example Intermediate CA', 'CN=Example Root CA']);
+    const other = makeCert({ cn: 'www.example.com', key: testKey('p256', 'fold-leaf'), issuer: inter, issuerCn: 'Example Intermediate CA 2', san: [{ dns: 'www.example.com' }] });
+    const r2 = verifyChain({ leaf: other.der, anchors: [root.der], intermediates: [inter.der], now: NOW, host: 'www.example.com' });
+    assert.equal(r2.valid, false);
+    assert.match(failures(r2).find((f) => f.id === 'path')!.message, /The issuer 'Example Intermediate CA 2' of 'www.example.com' is missing/);
+  });
+
+  it('keys names by folded values, RDN order kept, attributes of one RDN in any order', () => {
+    const cn = OID.commonName;
+    const o = OID.organizationName;
+    assert.equal(nameKey(name([[cn, 'Example  CA']])), nameKey(name([[cn, ' example ca']])));
+    assert.equal(nameKey(name([[cn, 'A']])), `${cn}=a`);
+    // Two RDNs: order matters.
+    assert.equal(nameKey(name([[o, 'X']], [[cn, 'Y']])), `${o}=x/${cn}=y`);
+    assert.notEqual(nameKey(name([[o, 'X']], [[cn, 'Y']])), nameKey(name([[cn, 'Y']], [[o, 'X']])));
+    // One multi-valued RDN: a SET, any order.
+    assert.equal(nameKey(name([[o, 'X'], [cn, 'Y']], [[cn, 'Z']])), nameKey(name([[cn, 'y'], [o, 'x']], [[cn, 'z']])));
+    assert.notEqual(nameKey(name([[cn, 'ab']])), nameKey(name([[cn, 'a b']])));
+  });
+
+  it('formats names most specific first, with RFC 4514 escapes', () => {
+    assert.equal(formatName(name([[OID.countryName, 'GB']], [[OID.organizationName, 'Acme, Ltd']], [[OID.commonName, 'a'], [OID.organizationalUnitName, 'b']])), `${OID.commonName}=a + ${OID.organizationalUnitName}=b, ${OID.organizationName}=Acme\\, Ltd, ${OID.countryName}=GB`);
+    assert.equal(formatName(name()), '');
+  });
+
+  it('tells IP literals from host names (canonical forms only)', () => {
+    assert.equal(parseIp('www.example.com'), undefined);
+    assert.equal(parseIp('1.2.3'), undefined);
+    assert.equal(parseIp('01.2.3.4'), undefined, 'leading zeros are not an IP literal');
+    assert.deepEqual(parseIp('127.0.0.1'), Buffer.from([127, 0, 0, 1]));
+    assert.deepEqual(parseIp('::1'), Buffer.from([...Array(15).fill(0), 1]));
+    assert.deepEqual(parseIp('::ffff:192.0.2.1'), Buffer.from([...Array(10).fill(0), 0xff, 0xff, 192, 0, 2, 1]));
+    assert.equal(parseIp('fe80::1%eth0'), undefined, 'a zone index is not part of an address a certificate can name');
+  });
+
+  it('gives every chain entry the SHA-256 fingerprint as openssl prints it', () => {
+    const { root, inter, leaf } = standardChain();
+    const r = new TrustStore([root.der]).verify({ leaf: leaf.der, intermediates: [inter.der], now: NOW, host: 'www.example.com' });
+    const colon = (der: Buffer) => createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+    assert.deepEqual(r.chain.map((c) => c.sha256), [colon(leaf.der), colon(inter.der), colon(root.der)]);
+  });
+
+  it('caches a CA signature per issuer: a same-named impostor is still refused after the real one passed', () => {
+    const { root, inter, leaf } = standardChain();
+    const fake = makeCert({ cn: 'Example Intermediate CA', key: testKey('p256', 'impostor-inter'), issuer: root, ca: { pathLen: 0 }, corruptSignature: true });
+    const store = new TrustStore([root.der]);
+    assert.equal(store.verify({ leaf: leaf.der, intermediates: [inter.der], now: NOW, host: 'www.example.com' }).valid, true);
+    const r = store.verify({ leaf: leaf.der, intermediates: [fake.der], now: NOW, host: 'www.example.com' });
+    assert.equal(r.valid, false);
+    assert.ok(failures(r).some((f) => f.id === 'signature' || f.id === 'path'), failures(r).map((f) => `${f.id}: ${f.message}`).join(' | '));
   });
 });
 

@@ -51,10 +51,13 @@ function esc4514(v: string): string {
 
 /** "CN=www.example.com, O=Example, C=GB" (most specific first, as browsers show it). */
 export function formatName(n: ParsedName): string {
-  return [...n.rdns]
-    .reverse()
-    .map((rdn) => rdn.map((a) => `${a.type}=${esc4514(a.value)}`).join(' + '))
-    .join(', ');
+  let out = '';
+  for (let i = n.rdns.length - 1; i >= 0; i--) {
+    const rdn = n.rdns[i];
+    if (i !== n.rdns.length - 1) out += ', ';
+    for (let j = 0; j < rdn.length; j++) out += `${j ? ' + ' : ''}${rdn[j].type}=${esc4514(rdn[j].value)}`;
+  }
+  return out;
 }
 
 /** openssl's index.txt / `-subject` oneline form: "/C=GB/O=Example/CN=www.example.com". */
@@ -78,19 +81,21 @@ export function nameAttrs(n: ParsedName, oid: string): string[] {
 /** RFC 5280 §7.1 comparison form: case-folded, leading/trailing spaces removed, inner runs collapsed. */
 function foldValue(a: NameAttribute): string {
   // PrintableString/UTF8String/etc. compare case-insensitively after space folding.
-  return a.value.trim().replace(/\s+/g, ' ').toLowerCase();
+  const v = a.value;
+  if (!/\s/.test(v)) return v.toLowerCase(); // fast path: nothing to trim or collapse
+  return v.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 /** A canonical key for name matching (issuer ↔ subject chaining). */
 export function nameKey(n: ParsedName): string {
-  return n.rdns
-    .map((rdn) =>
-      rdn
-        .map((a) => `${a.oid}=${foldValue(a)}`)
-        .sort()
-        .join('+'),
-    )
-    .join('/');
+  let out = '';
+  for (let i = 0; i < n.rdns.length; i++) {
+    const rdn = n.rdns[i];
+    if (i) out += '/';
+    // A multi-valued RDN is a SET: its attributes compare in any order.
+    out += rdn.length === 1 ? `${rdn[0].oid}=${foldValue(rdn[0])}` : rdn.map((a) => `${a.oid}=${foldValue(a)}`).sort().join('+');
+  }
+  return out;
 }
 
 /** True when two names match per RFC 5280 §7.1. */

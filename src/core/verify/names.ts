@@ -41,6 +41,10 @@ export function parseDnsPattern(raw: string): DnsPattern | undefined {
 
 /** IPv4 (dotted decimal, no leading zeros) or IPv6 text to bytes; undefined when not an IP literal. */
 export function parseIp(text: string): Buffer | undefined {
+  // Host names (the common case) are told apart without node's IPv6 regular expression.
+  if (!text.includes(':') && !/^[0-9.]+$/.test(text)) return undefined;
+  // node's isIP accepts a zone index ("fe80::1%eth0"); certificates cannot name one.
+  if (text.includes('%')) return undefined;
   const fam = isIP(text);
   if (fam === 4) {
     const parts = text.split('.');

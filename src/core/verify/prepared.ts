@@ -2,7 +2,7 @@
  * A certificate prepared for path validation: parsed once, extensions decoded once, the node
  * KeyObject loaded on first use. Trust stores keep these, so repeated validations skip all of it.
  */
-import { KeyObject, createHash } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import {
   AuthorityKeyId,
   BasicConstraints,
@@ -20,7 +20,7 @@ import { formatName, nameAttr, nameAttrs, nameKey } from '../der/name';
 import { OID, oidName } from '../der/oids';
 import { readOne, seq } from '../der/reader';
 import { ParsedCertificate, parseCertificate } from '../der/x509';
-import { algorithmProblem, keyProblem, loadKey } from './crypto';
+import { algorithmProblem, keyProblem, loadKey, sha256 } from './crypto';
 import { ConstrainedName, Subtree, parseDnsPattern, parseMailbox, parseSubtree, rdnKeys, uriHost } from './names';
 
 /** Extensions this validator understands, so that their being critical is not a failure (RFC 5280 §4.2). */
@@ -102,11 +102,13 @@ function decodeAll(cert: ParsedCertificate): DecodedExtensions {
   return out;
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
+/** "AB:CD:..." (one pass, no intermediate strings). */
 function colonHex(b: Buffer): string {
-  const h = b.toString('hex').toUpperCase();
-  const parts: string[] = [];
-  for (let i = 0; i < h.length; i += 2) parts.push(h.slice(i, i + 2));
-  return parts.join(':');
+  let out = b.length ? HEX_BYTE[b[0]] : '';
+  for (let i = 1; i < b.length; i++) out += ':' + HEX_BYTE[b[i]];
+  return out;
 }
 
 /** A prepared certificate. Immutable after construction except for lazily filled caches. */
@@ -137,7 +139,7 @@ export class PreparedCert {
     readonly cert: ParsedCertificate,
     fingerprint?: Buffer,
   ) {
-    const fp = fingerprint ?? createHash('sha256').update(cert.der).digest();
+    const fp = fingerprint ?? sha256(cert.der);
     this.fingerprint = fp.toString('hex');
     this.subjectKey = nameKey(cert.subject);
     this.issuerKey = nameKey(cert.issuer);
@@ -147,7 +149,7 @@ export class PreparedCert {
     this.label = labelOf(cert.subject.rdns.length ? nameAttr(cert.subject, OID.commonName) : undefined, this.subjectText);
     this.issuerLabel = labelOf(nameAttr(cert.issuer, OID.commonName), this.issuerText);
     this.ext = decodeAll(cert);
-    this.identity = `${this.subjectKey}\u0000${cert.spki.toString('base64')}`;
+    this.identity = `${this.subjectKey}\u0000${cert.spki.toString('latin1')}`;
   }
 
   /** Why the key is refused by policy (weak RSA, unsupported curve...), or null. Cheap: nothing is loaded. */

@@ -4,11 +4,10 @@
  * signature results, so validating many leaves under the same CAs costs about one signature
  * check each.
  */
-import { createHash } from 'node:crypto';
 import { isPkiError } from '../errors';
 import type { ParsedCertificate } from '../der/x509';
 import { Ctx, Role, Sink, ekuCheck, hostCheck, nameConstraintsCheck, pathLengthCheck, staticChecks, validityCheck, who } from './checks';
-import { verifySignature } from './crypto';
+import { sha256, verifySignature } from './crypto';
 import { PreparedCert, prepare } from './prepared';
 import type { CertInput, ChainEntry, Check, VerifyOptions, VerifyResult } from './types';
 
@@ -49,7 +48,8 @@ interface State {
   sigs: number;
   exhausted: boolean;
   leaf: PreparedCert;
-  local: Map<string, boolean>;
+  /** Signature results of the leaf under each candidate issuer. */
+  local: Map<PreparedCert, boolean>;
 }
 
 /** Caches shared by validations; bounded so a long-lived store does not grow without limit. */
@@ -78,7 +78,9 @@ export class TrustStore {
   private readonly anchorFps = new Set<string>();
   private readonly certCache = new Lru<PreparedCert>(2048);
   private readonly byObject = new WeakMap<Buffer, { copy: Buffer; pc: PreparedCert }>();
-  private readonly sigCache = new Lru<boolean>(8192);
+  /** CA-edge signature results: child -> issuer -> ok (entries live as long as the child does). */
+  private readonly sigCache = new WeakMap<PreparedCert, Map<PreparedCert, boolean>>();
+  private readonly anchorSet = new Set<PreparedCert>();
   private readonly staticCache = new WeakMap<PreparedCert, Partial<Record<Role, Check[]>>>();
 
   /** `anchors`: DER buffers or parsed certificates. Throws PkiError('malformed') for bytes that are not a certificate. */
@@ -89,6 +91,7 @@ export class TrustStore {
       if (this.anchorFps.has(pc.fingerprint)) continue;
       this.anchorFps.add(pc.fingerprint);
       this.anchors.push(pc);
+      this.anchorSet.add(pc);
       const list = this.anchorsBySubject.get(pc.subjectKey);
       if (list) list.push(pc);
       else this.anchorsBySubject.set(pc.subjectKey, [pc]);
@@ -106,7 +109,7 @@ export class TrustStore {
     // can never get a stale certificate back.
     const seen = cache ? this.byObject.get(der) : undefined;
     if (seen && seen.copy.equals(der)) return seen.pc;
-    const fp = createHash('sha256').update(der).digest();
+    const fp = sha256(der);
     const key = fp.toString('latin1');
     const hit = this.certCache.get(key);
     if (hit) {
@@ -123,7 +126,7 @@ export class TrustStore {
 
   /** True when this certificate (by SHA-256) is one of the anchors. */
   isAnchor(pc: PreparedCert): boolean {
-    return this.anchorFps.has(pc.fingerprint);
+    return this.anchorSet.has(pc) || this.anchorFps.has(pc.fingerprint);
   }
 
   private staticFor(pc: PreparedCert, role: Role): Check[] {
@@ -134,9 +137,9 @@ export class TrustStore {
 
   /** Signature of `child` under `issuer`'s key; undefined when it cannot be checked. CA edges are cached across validations, leaf edges only within one. */
   private signatureOk(child: PreparedCert, issuer: PreparedCert, counter: State): boolean | undefined {
-    const k = `${child.fingerprint}>${issuer.fingerprint}`;
     const shared = child !== counter.leaf;
-    const hit = shared ? this.sigCache.get(k) : counter.local.get(k);
+    let edges = shared ? this.sigCache.get(child) : counter.local;
+    const hit = edges?.get(issuer);
     if (hit !== undefined) return hit;
     const key = issuer.key;
     if (typeof key === 'string') return undefined;
@@ -144,8 +147,8 @@ export class TrustStore {
     if (counter.sigs >= LIMITS.maxSignatureChecks) return undefined;
     counter.sigs++;
     const ok = verifySignature(child.cert, issuer.cert, key);
-    if (shared) this.sigCache.set(k, ok);
-    else counter.local.set(k, ok);
+    if (!edges) this.sigCache.set(child, (edges = new Map()));
+    edges.set(issuer, ok);
     return ok;
   }
 
