@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout } from 'node:timers';
-import { REPO_ROOT, launchBrowser, log, mkRunDir, onShutdown, parseArgs, startCodeServer, tail, workbenchUrl } from '../host/lib.mjs';
+import { REPO_ROOT, launchBrowser, log, mkRunDir, uiSession, parseArgs, startCodeServer, tail, workbenchUrl } from '../host/lib.mjs';
 
 let opts;
 try {
@@ -33,15 +33,8 @@ const runDir = mkRunDir('workspace-ca-e2e-');
 const workspace = path.join(runDir, 'workspace');
 let server;
 let browser;
-const shutdown = onShutdown(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (!opts.keep) fs.rmSync(runDir, { recursive: true, force: true });
-});
-setTimeout(async () => {
-  console.error(`viewer e2e: timed out after ${opts.timeout ?? 240}s`);
-  await shutdown(124);
-}, Number(opts.timeout ?? 240) * 1000).unref();
+const session = uiSession({ runDir, keep: opts.keep, timeoutS: Number(opts.timeout ?? 240), label: 'viewer e2e' });
+const shutdown = session.shutdown;
 
 // ---------------------------------------------------------------- fixtures, made now
 function cli(...args) {
@@ -151,8 +144,8 @@ async function untilViewer(what, ok, ms = 30000) {
 let exitCode = 2;
 try {
   const rootCount = makeWorkspace();
-  server = await startCodeServer({ runDir, env: opts.env, settings: opts.theme ? { 'workbench.colorTheme': THEMES[opts.theme] } : {} });
-  browser = await launchBrowser({ runDir, headless: !opts.headed, viewport: { width: 1400, height: 1000 } });
+  server = session.server = await startCodeServer({ runDir, env: opts.env, settings: opts.theme ? { 'workbench.colorTheme': THEMES[opts.theme] } : {} });
+  browser = session.browser = await launchBrowser({ runDir, headless: !opts.headed, viewport: { width: 1400, height: 1000 } });
   page = browser.page;
   page.on('dialog', (d) => {
     dialogs.push(`${d.type()}: ${d.message()}`);

@@ -12,9 +12,8 @@ import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { setTimeout } from 'node:timers';
 import { seedCa } from '../host/seed-ca.mjs';
-import { REPO_ROOT, launchBrowser, log, mkRunDir, onShutdown, parseArgs, sleep, startCodeServer, workbenchUrl } from '../host/lib.mjs';
+import { REPO_ROOT, launchBrowser, log, mkRunDir, uiSession, parseArgs, sleep, startCodeServer, workbenchUrl } from '../host/lib.mjs';
 
 let opts;
 try {
@@ -56,15 +55,8 @@ fs.writeFileSync(path.join(workspace, 'k8s/soon-tls.yaml'), [
 
 let server;
 let browser;
-const shutdown = onShutdown(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (!opts.keep) fs.rmSync(runDir, { recursive: true, force: true });
-});
-setTimeout(async () => {
-  console.error(`watch: timed out after ${opts.timeout ?? 180}s`);
-  await shutdown(124);
-}, Number(opts.timeout ?? 180) * 1000).unref();
+const session = uiSession({ runDir, keep: opts.keep, timeoutS: Number(opts.timeout ?? 180), label: 'watch' });
+const shutdown = session.shutdown;
 
 const results = [];
 let page;
@@ -91,8 +83,8 @@ async function palette(title) {
 
 let exitCode = 2;
 try {
-  server = await startCodeServer({ runDir, settings: { 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'editor.minimap.enabled': false, 'workbench.colorTheme': 'Default Dark Modern' } });
-  browser = await launchBrowser({ runDir, headless: !opts.headed, viewport: { width: 1400, height: 860 } });
+  server = session.server = await startCodeServer({ runDir, settings: { 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'editor.minimap.enabled': false, 'workbench.colorTheme': 'Default Dark Modern' } });
+  browser = session.browser = await launchBrowser({ runDir, headless: !opts.headed, viewport: { width: 1400, height: 860 } });
   page = browser.page;
   await page.goto(workbenchUrl({ server, workspace, extensionDevelopmentPath: REPO_ROOT }), { waitUntil: 'domcontentloaded', timeout: 60000 });
   await page.locator('.part.activitybar [aria-label^="Workspace CA"]').first().waitFor({ state: 'visible', timeout: 60000 });

@@ -117,6 +117,25 @@ export function onShutdown(cleanup) {
   return run;
 }
 
+/**
+ * The lifetime of one browser-driven script: `server` and `browser` are set by the script once
+ * started; `shutdown(code?)` closes both and removes the run folder (unless `keep`), on a signal,
+ * at the end, or after `timeoutS` seconds (exit 124).
+ */
+export function uiSession({ runDir, keep, timeoutS, label }) {
+  const s = { server: undefined, browser: undefined };
+  s.shutdown = onShutdown(async () => {
+    await s.browser?.close();
+    await s.server?.stop();
+    if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
+  });
+  setTimeout(async () => {
+    console.error(`${label}: timed out after ${timeoutS}s`);
+    await s.shutdown(124);
+  }, timeoutS * 1000).unref();
+  return s;
+}
+
 // ---------------------------------------------------------------- code-server
 /** User settings for a quiet, offline, deterministic workbench. */
 export function writeUserSettings(userDataDir, extra = {}) {

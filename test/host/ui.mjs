@@ -13,9 +13,8 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { setTimeout } from 'node:timers';
 import { seedCa } from './seed-ca.mjs';
-import { REPO_ROOT, launchBrowser, log, mkRunDir, onShutdown, parseArgs, startCodeServer, tail, workbenchUrl } from './lib.mjs';
+import { REPO_ROOT, launchBrowser, log, mkRunDir, uiSession, parseArgs, startCodeServer, tail, workbenchUrl } from './lib.mjs';
 
 let opts;
 try {
@@ -43,15 +42,8 @@ fs.mkdirSync(emptyWorkspace, { recursive: true });
 
 let server;
 let browser;
-const shutdown = onShutdown(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (!opts.keep) fs.rmSync(runDir, { recursive: true, force: true });
-});
-setTimeout(async () => {
-  console.error(`ui: timed out after ${opts.timeout ?? 180}s`);
-  await shutdown(124);
-}, Number(opts.timeout ?? 180) * 1000).unref();
+const session = uiSession({ runDir, keep: opts.keep, timeoutS: Number(opts.timeout ?? 180), label: 'ui' });
+const shutdown = session.shutdown;
 
 const results = [];
 let shot = 0;
@@ -73,8 +65,8 @@ const treeRows = () => page.locator('.part.sidebar .pane', { has: page.locator('
 
 let exitCode = 2;
 try {
-  server = await startCodeServer({ runDir, env: opts.env });
-  browser = await launchBrowser({ runDir, headless: !opts.headed });
+  server = session.server = await startCodeServer({ runDir, env: opts.env });
+  browser = session.browser = await launchBrowser({ runDir, headless: !opts.headed });
   page = browser.page;
   await page.goto(workbenchUrl({ server, workspace, extensionDevelopmentPath: REPO_ROOT }), { waitUntil: 'domcontentloaded', timeout: 60000 });
 
