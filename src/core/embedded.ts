@@ -9,8 +9,8 @@
  * `maxCertificates` are returned, and single values longer than `maxValueChars` are skipped, so a
  * large lock file or minified bundle costs one linear pass.
  */
-import { createHash } from 'node:crypto';
 import { describeKey } from './der/algorithms';
+import { colonHex, sha256 } from './digest';
 import { decodeAltNames, decodeBasicConstraints } from './der/extensions';
 import { formatName, nameAttr, namesEqual } from './der/name';
 import { OID } from './der/oids';
@@ -96,10 +96,6 @@ export interface EmbeddedScanOptions {
 
 export const EMBEDDED_LIMITS = { maxChars: 4_000_000, maxCertificates: 200, maxValueChars: 1_000_000 } as const;
 
-function colonHex(b: Buffer): string {
-  return b.toString('hex').toUpperCase().replace(/(..)(?=.)/g, '$1:');
-}
-
 function sanText(g: { type: string; value: string }): string {
   const prefix: Record<string, string> = { dns: 'DNS', ip: 'IP', email: 'email', uri: 'URI', dirName: 'DirName', rid: 'RID' };
   return prefix[g.type] ? `${prefix[g.type]}:${g.value}` : g.value;
@@ -147,7 +143,7 @@ export function summarizeCertificate(cert: ParsedCertificate, now?: Date, warnDa
     sans,
     key: describeKey(cert.key),
     signatureAlgorithm: cert.signatureAlgorithm.name,
-    sha256: colonHex(createHash('sha256').update(cert.der).digest()),
+    sha256: colonHex(sha256(cert.der)),
     text: `${head}, ${when}, ${by}`,
   };
   if (cn !== undefined) out.commonName = cn;

@@ -9,9 +9,9 @@
  * of its own to getPeerCertificate(true)'s chain. The socket factory and the timeout are
  * parameters, so tests stay on 127.0.0.1 and bounded in time.
  */
-import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
+import { sha256 } from './digest';
 import { PkiError } from './errors';
 import { CertificateSummary, summarizeCertificate } from './embedded';
 import { DEFAULT_WARN_DAYS, expiryStatus } from './expiry';
@@ -219,7 +219,7 @@ function handshake(o: { host: string; port: number; servername?: string; timeout
         const seen = new Set<string>();
         let c: tls.DetailedPeerCertificate | undefined = s.getPeerCertificate(true);
         while (c && c.raw && chain.length < 32) {
-          const fp = createHash('sha256').update(c.raw).digest('hex');
+          const fp = sha256(c.raw).toString('hex');
           if (seen.has(fp)) break;
           seen.add(fp);
           chain.push(Buffer.from(c.raw));

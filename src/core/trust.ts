@@ -3,7 +3,7 @@
  * files they need (PEM .crt, DER .crt for Windows, Firefox policies.json). Core only generates
  * text and file contents; nothing here executes a command, let alone a privileged one.
  */
-import { createHash } from 'node:crypto';
+import { colonHex, digest, sha256 } from './digest';
 import { decodeBasicConstraints } from './der/extensions';
 import { formatName, nameAttr, namesEqual } from './der/name';
 import { OID } from './der/oids';
@@ -137,12 +137,7 @@ export function trustPlan(root: ParsedCertificate, targets: TrustTarget[], o: Tr
   const dir = o.outDir.replace(/\/+$/, '') || '/';
   const at = (n: string) => (dir === '/' ? `/${n}` : `${dir}/${n}`);
   const pem = toPem('CERTIFICATE', root.der);
-  const sha256 = createHash('sha256')
-    .update(root.der)
-    .digest('hex')
-    .toUpperCase()
-    .match(/../g)!
-    .join(':');
+  const sha256Text = colonHex(sha256(root.der));
   const subject = formatName(root.subject);
   const crt = `${base}.crt`;
   const der = `${base}.der.crt`;
@@ -191,7 +186,7 @@ export function trustPlan(root: ParsedCertificate, targets: TrustTarget[], o: Tr
           '# Check (Safari, Chrome and curl use the keychain):',
           `security verify-cert -c ${P}`,
           '# Remove again:',
-          `#   sudo security delete-certificate -Z ${createHash('sha1').update(root.der).digest('hex').toUpperCase()} /Library/Keychains/System.keychain`,
+          `#   sudo security delete-certificate -Z ${digest('sha1', root.der).toString('hex').toUpperCase()} /Library/Keychains/System.keychain`,
         ].join('\n');
         break;
       case 'windows': {
@@ -290,11 +285,11 @@ export function trustPlan(root: ParsedCertificate, targets: TrustTarget[], o: Tr
   const markdown = [
     `# Trusting ${subject}`,
     '',
-    `SHA-256 fingerprint: \`${sha256}\``,
+    `SHA-256 fingerprint: \`${sha256Text}\``,
     '',
     'Compare the fingerprint with the one your CA administrator gives you before you trust the certificate.',
     '',
     ...sections.flatMap((s) => [`## ${s.label}${s.needsAdmin ? ' (administrator)' : ''}`, '', '```' + (fence[s.languageId] ?? ''), s.text.trimEnd(), '```', '']),
   ].join('\n');
-  return { subject, sha256, sections, files, markdown, warnings };
+  return { subject, sha256: sha256Text, sections, files, markdown, warnings };
 }

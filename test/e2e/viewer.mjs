@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout } from 'node:timers';
-import { REPO_ROOT, launchBrowser, log, mkRunDir, uiSession, parseArgs, startCodeServer, tail, workbenchUrl } from '../host/lib.mjs';
+import { REPO_ROOT, launchBrowser, log, mkRunDir, checks, uiSession, parseArgs, startCodeServer, tail, workbenchUrl } from '../host/lib.mjs';
 
 let opts;
 try {
@@ -67,7 +67,6 @@ function makeWorkspace() {
 }
 
 // ---------------------------------------------------------------- checks
-const results = [];
 let page;
 const dialogs = [];
 const cspViolations = [];
@@ -83,18 +82,10 @@ const shot = async (name) => {
   await page.screenshot({ path: path.join(outDir, `${name}${suffix}.png`) });
   return path.relative(REPO_ROOT, path.join(outDir, `${name}${suffix}.png`));
 };
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    results.push({ name, ok: true });
-    log(`PASS ${name}${detail ? ` — ${detail}` : ''}`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    log(`FAIL ${name} — ${String(e?.message ?? e).split('\n')[0]}`);
-    await page.screenshot({ path: path.join(runDir, `FAILED-${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
-    if (opts.keep) log(`  screenshot in ${runDir}`);
-  }
-}
+const { results, check } = checks(async (name) => {
+  await page.screenshot({ path: path.join(runDir, `FAILED-${name.replace(/\W+/g, '-')}.png`) });
+  if (opts.keep) log(`  screenshot in ${runDir}`);
+});
 
 /** The viewer's document: the outer webview iframe (the last one is the active editor's) -> #active-frame. */
 const viewer = () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { seedCa } from '../host/seed-ca.mjs';
-import { REPO_ROOT, launchBrowser, log, mkRunDir, uiSession, parseArgs, sleep, startCodeServer, workbenchUrl } from '../host/lib.mjs';
+import { REPO_ROOT, launchBrowser, mkRunDir, checks, uiSession, parseArgs, sleep, startCodeServer, workbenchUrl } from '../host/lib.mjs';
 
 let opts;
 try {
@@ -58,19 +58,8 @@ let browser;
 const session = uiSession({ runDir, keep: opts.keep, timeoutS: Number(opts.timeout ?? 180), label: 'watch' });
 const shutdown = session.shutdown;
 
-const results = [];
 let page;
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    results.push({ name, ok: true });
-    log(`PASS ${name}${detail ? ` — ${detail}` : ''}`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    log(`FAIL ${name} — ${String(e?.message ?? e).split('\n')[0]}`);
-    await page?.screenshot({ path: path.join(outDir, `FAILED-${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
-  }
-}
+const { results, check } = checks((name) => page?.screenshot({ path: path.join(outDir, `FAILED-${name.replace(/\W+/g, '-')}.png`) }));
 /** Runs a command from the palette by its title. */
 async function palette(title) {
   await page.keyboard.press('F1');

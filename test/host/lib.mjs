@@ -118,6 +118,27 @@ export function onShutdown(cleanup) {
 }
 
 /**
+ * Named UI checks: `check(name, fn)` runs fn, logs PASS (with what fn returns) or FAIL (first
+ * line of the error) and records the result in `results`; `onFail(name)` runs after a failure
+ * (a screenshot). Failures never throw, so every check runs.
+ */
+export function checks(onFail) {
+  const results = [];
+  async function check(name, fn) {
+    try {
+      const detail = await fn();
+      results.push({ name, ok: true });
+      log(`PASS ${name}${detail ? ` — ${detail}` : ''}`);
+    } catch (e) {
+      results.push({ name, ok: false });
+      log(`FAIL ${name} — ${String(e?.message ?? e).split('\n')[0]}`);
+      await Promise.resolve().then(() => onFail?.(name)).catch(() => {});
+    }
+  }
+  return { results, check };
+}
+
+/**
  * The lifetime of one browser-driven script: `server` and `browser` are set by the script once
  * started; `shutdown(code?)` closes both and removes the run folder (unless `keep`), on a signal,
  * at the end, or after `timeoutS` seconds (exit 124).

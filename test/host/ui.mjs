@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { seedCa } from './seed-ca.mjs';
-import { REPO_ROOT, launchBrowser, log, mkRunDir, uiSession, parseArgs, startCodeServer, tail, workbenchUrl } from './lib.mjs';
+import { REPO_ROOT, launchBrowser, log, mkRunDir, checks, uiSession, parseArgs, startCodeServer, tail, workbenchUrl } from './lib.mjs';
 
 let opts;
 try {
@@ -45,21 +45,10 @@ let browser;
 const session = uiSession({ runDir, keep: opts.keep, timeoutS: Number(opts.timeout ?? 180), label: 'ui' });
 const shutdown = session.shutdown;
 
-const results = [];
 let shot = 0;
 let page;
 const screenshot = async (label) => page.screenshot({ path: path.join(outDir, `${String(++shot).padStart(2, '0')}-${label}.png`) });
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    results.push({ name, ok: true });
-    log(`PASS ${name}${detail ? ` — ${detail}` : ''}`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    log(`FAIL ${name} — ${String(e?.message ?? e).split('\n')[0]}`);
-    await screenshot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
-  }
-}
+const { results, check } = checks((name) => screenshot(`FAILED-${name.replace(/\W+/g, '-')}`));
 const activityIcon = () => page.locator('.part.activitybar [aria-label^="Workspace CA"]').first();
 const treeRows = () => page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: /Certificate Authorities/i }) }).locator('.monaco-list-row');
 

@@ -3,7 +3,7 @@
  * turns RawExtension values into ExtensionInfo DTOs. Pure functions over our own DER reader
  * (der/*): no node-forge in the certificate hot path.
  */
-import * as nodeCrypto from 'node:crypto';
+import { colonHex, digest } from '../digest';
 import { KeySummary, SignatureAlgorithm, describeKey } from '../der/algorithms';
 import {
   GeneralName,
@@ -61,22 +61,7 @@ export function algorithmInfo(a: SignatureAlgorithm): AlgorithmInfo {
   return { name: a.name === a.oid ? knownAlgName(a.oid) : a.name, oid: a.oid };
 }
 
-/** "AB:CD:EF", upper case, the way openssl prints fingerprints and key ids. */
-export function colonHex(b: Buffer): string {
-  const parts = new Array<string>(b.length);
-  for (let i = 0; i < b.length; i++) parts[i] = HEX_BYTE[b[i]];
-  return parts.join(':');
-}
-
-const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
-
-type OneShotHash = (alg: string, data: Buffer, enc: 'buffer') => Buffer;
-const oneShot = (nodeCrypto as unknown as { hash?: OneShotHash }).hash;
-
-/** A digest; node >= 20.12 has the faster one-shot crypto.hash (feature-detected for other hosts). */
-export function digest(alg: 'sha1' | 'sha256', data: Buffer): Buffer {
-  return oneShot ? oneShot(alg, data, 'buffer') : nodeCrypto.createHash(alg).update(data).digest();
-}
+export { colonHex, digest };
 
 export function spkiDigest(spkiDer: Buffer): SpkiDigest {
   const d = digest('sha256', spkiDer);

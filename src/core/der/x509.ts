@@ -3,7 +3,6 @@
  * CertificateList (RFC 5280 §5.1). They keep the exact signed bytes and the raw extension values;
  * extensions.ts decodes the values, decode/ turns everything into DTOs, verify/ validates paths.
  */
-import { createHash } from 'node:crypto';
 import { PkiError, asMalformed } from '../errors';
 import { KeySummary, SignatureAlgorithm, parseSignatureAlgorithm, summarizeSpki } from './algorithms';
 import { ParsedName, parseName } from './name';
@@ -68,10 +67,6 @@ export interface ParsedCertificate {
   extensions: RawExtension[];
   /** Set when the same extension OID appears twice (RFC 5280 §4.2 forbids it). */
   duplicateExtension?: string;
-}
-
-export function sha256(b: Buffer): Buffer {
-  return createHash('sha256').update(b).digest();
 }
 
 function parseExtensions(t: Tlv): { list: RawExtension[]; duplicate?: string } {

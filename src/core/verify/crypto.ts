@@ -3,18 +3,9 @@
  * CA/Browser Forum Baseline Requirements §6.1.5 / §7.1.3 allow, which is also what both
  * OpenSSL and BoringSSL builds of Node support (PKI-NOTES.md "Where the numbers hold").
  */
-import * as nodeCrypto from 'node:crypto';
-import { KeyObject, constants, createHash, createPublicKey, verify } from 'node:crypto';
+import { KeyObject, constants, createPublicKey, verify } from 'node:crypto';
 import type { SignatureAlgorithm } from '../der/algorithms';
 import type { ParsedCertificate } from '../der/x509';
-
-// crypto.hash (Node >= 20.12) is the one-shot digest: about twice as fast as createHash for a certificate.
-const oneShot = (nodeCrypto as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash;
-
-/** SHA-256 of `data` (fingerprints and cache keys). */
-export function sha256(data: Buffer): Buffer {
-  return oneShot ? oneShot('sha256', data, 'buffer') : createHash('sha256').update(data).digest();
-}
 
 /** Why a public key is refused, or undefined when it is acceptable. */
 export function keyProblem(cert: ParsedCertificate): string | undefined {

@@ -20,7 +20,8 @@ import { formatName, nameAttr, nameAttrs, nameKey } from '../der/name';
 import { OID, oidName } from '../der/oids';
 import { readOne, seq } from '../der/reader';
 import { ParsedCertificate, parseCertificate } from '../der/x509';
-import { algorithmProblem, keyProblem, loadKey, sha256 } from './crypto';
+import { colonHex, sha256 } from '../digest';
+import { algorithmProblem, keyProblem, loadKey } from './crypto';
 import { ConstrainedName, Subtree, parseDnsPattern, parseMailbox, parseSubtree, rdnKeys, uriHost } from './names';
 
 /** Extensions this validator understands, so that their being critical is not a failure (RFC 5280 §4.2). */
@@ -99,15 +100,6 @@ function decodeAll(cert: ParsedCertificate): DecodedExtensions {
       out.errors.push([oidName(e.oid), err instanceof Error ? err.message : String(err)]);
     }
   }
-  return out;
-}
-
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
-
-/** "AB:CD:..." (one pass, no intermediate strings). */
-function colonHex(b: Buffer): string {
-  let out = b.length ? HEX_BYTE[b[0]] : '';
-  for (let i = 1; i < b.length; i++) out += ':' + HEX_BYTE[b[i]];
   return out;
 }
 

@@ -7,7 +7,8 @@
 import { isPkiError } from '../errors';
 import type { ParsedCertificate } from '../der/x509';
 import { Ctx, Role, Sink, ekuCheck, hostCheck, nameConstraintsCheck, pathLengthCheck, staticChecks, validityCheck, who } from './checks';
-import { sha256, verifySignature } from './crypto';
+import { sha256 } from '../digest';
+import { verifySignature } from './crypto';
 import { PreparedCert, prepare } from './prepared';
 import type { CertInput, ChainEntry, Check, VerifyOptions, VerifyResult } from './types';
 

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { colonHex, sha256 } from '../../core/digest';
 import { readCertificates } from '../../core/export';
 import { Command } from './command';
 import { certBase, certFileArg } from './fileArgs';
 
 /** SHA-256 fingerprint of the DER certificate, upper-case hex with colons (as `openssl x509 -fingerprint -sha256`). */
 export function sha256Fingerprint(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  return colonHex(sha256(der));
 }
 
 /** Copies a certificate's SHA-256 fingerprint to the clipboard (pinning, comparing with a server). */

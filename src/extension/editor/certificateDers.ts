@@ -3,13 +3,13 @@
  * prints it), so the chain panel can find the bytes of the block the user is looking at, whatever
  * else the file holds (keys, CRLs, PKCS#7 bundles). Pure: no `vscode` import.
  */
-import { createHash } from 'node:crypto';
-import { colonHex, pkcs7Contents, sniffDer } from '../../core/decode';
+import { pkcs7Contents, sniffDer } from '../../core/decode';
+import { colonHex, sha256 } from '../../core/digest';
 import { readBlocks } from '../../core/pem';
 
 /** "AB:CD:..." SHA-256 of the DER, the form of CertificateInfo.fingerprints.sha256. */
 export function sha256Colon(der: Uint8Array): string {
-  return colonHex(createHash('sha256').update(der).digest());
+  return colonHex(sha256(der));
 }
 
 /** Every certificate of a PEM or DER file (PKCS#7 bundles opened), in file order. Never throws. */

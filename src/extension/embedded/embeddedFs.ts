@@ -4,8 +4,8 @@
  * server sent. The certificate viewer reads files through vscode.workspace.fs, so a
  * FileSystemProvider (not a TextDocumentContentProvider) is what lets it open them.
  */
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { sha256 } from '../../core/digest';
 
 export class EmbeddedCertificateFs implements vscode.FileSystemProvider {
   static readonly scheme = 'workspace-ca-embedded';
@@ -33,7 +33,7 @@ export class EmbeddedCertificateFs implements vscode.FileSystemProvider {
    */
   static put(name: string, data: Uint8Array | string): vscode.Uri {
     const bytes = typeof data === 'string' ? new Uint8Array(Buffer.from(data, 'utf8')) : data;
-    const id = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+    const id = sha256(bytes).toString('hex').slice(0, 16);
     const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'certificate.crt';
     const path = `/${id}/${safe}`;
     const files = EmbeddedCertificateFs.files;

@@ -4,13 +4,13 @@
  * linted by core (lintFile, issuers taken from the same CA directory), its validity state at `now`,
  * and "revoked" from the CA's index.txt. Diagnostics, decorations and the status bar read the result.
  */
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { IndexEntry, normSerial } from '../../core/ca/indexTxt';
 import { cnOfOneline, readIndex } from '../../core/ca/model';
 import { decodeBasicConstraints } from '../../core/der/extensions';
 import { formatNameOpenssl, nameAttr } from '../../core/der/name';
 import { OID } from '../../core/der/oids';
+import { sha256 } from '../../core/digest';
 import { ParsedCertificate, findExtension, parseCertificate } from '../../core/der/x509';
 import { isPkiError } from '../../core/errors';
 import { ExpiryState, expiryStatus } from '../../core/expiry';
@@ -182,7 +182,7 @@ export async function scanCertificates(o: ScanOptions, token?: vscode.Cancellati
     const oneline = formatNameOpenssl(first.subject);
     const cn = nameAttr(first.subject, OID.commonName);
     const revokedEntry = (issuedHere ? index : undefined)?.find((e) => e.status === 'R' && normSerial(e.serialHex) === normSerial(first.serialHex) && (e.subject === oneline || (cn !== undefined && cnOfOneline(e.subject) === cn)));
-    const fingerprint = createHash('sha256').update(first.der).digest('hex');
+    const fingerprint = sha256(first.der).toString('hex');
     const base = { uri: r.uri, label: lints[0]?.label ?? name, days: st.days, fingerprint, isCa: isCaCert(first), lints };
     if (revokedEntry) {
       const date = revokedEntry.revoked;
